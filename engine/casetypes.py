@@ -1,0 +1,60 @@
+"""What the engine needs to know of a case type, and nothing more.
+
+Case types themselves (schemas, rules, default deadlines) live in `workflows/`; the
+application hands them to the engine as `CaseType` values.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Mapping, Protocol
+
+from engine.calendar import Period
+
+if TYPE_CHECKING:
+    from engine.organisation import Directory
+
+
+@dataclass(frozen=True)
+class ValidatedForm:
+    """Form data that passed validation, ready to store as JSON.
+
+    `assignments` names people given a role on this case by the form (role -> person id),
+    e.g. the investigator chosen when a lex Sarah investigation is commissioned.
+    """
+
+    data: dict
+    assignments: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FormContext:
+    """What a form's rules may consult: the organisation, today's date, and what the case
+    already holds (`{"report": {...}, "<task>": {...}}`)."""
+
+    directory: "Directory"
+    today: date
+    case_data: dict
+
+
+class Form(Protocol):
+    title: str
+
+    def validate(self, data: dict, context: FormContext) -> ValidatedForm:
+        """Return the cleaned data or raise `engine.errors.InvalidData` naming each bad field."""
+
+
+@dataclass(frozen=True)
+class CaseType:
+    """A kind of case: its diagram, its forms and its default deadlines.
+
+    The report form's cleaned data must hold `unit` (unit id) and `received_on` (ISO date),
+    and may hold `concerns_person` (the staff member the report is about).
+    """
+
+    id: str
+    name: str
+    diagram: str
+    report: Form
+    tasks: Mapping[str, Form]
+    deadlines: Mapping[str, Period]

@@ -1,0 +1,195 @@
+"""The organisation: departments, units, people, their roles, and the delegation order.
+
+It is configured in a YAML file (see demo/organisation.yaml) and loaded into the database,
+so every process reads the same organisation.
+"""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import yaml
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from engine.calendar import Period
+from engine.errors import InvalidData, NotFound
+from engine.models import Delegation, Department, Person, RoleAssignment, Setting, Unit
+
+ROLES = ("medarbetare", "registrator", "enhetschef", "avdelningschef", "utredare",
+         "forvaltningschef", "beslutsfattare", "klagomalsdelegation", "mas", "administrator")
+DEFAULT_DIARY_PREFIX = "SOCN"
+
+
+def lane_role(lane: str | None) -> str | None:
+    """The role that works a diagram lane: the lane's name without case or diacritics."""
+    if not lane:
+        return None
+    plain = unicodedata.normalize("NFKD", lane).encode("ascii", "ignore").decode()
+    return plain.strip().lower()
+
+
+# -- the file -------------------------------------------------------------
+
+class _UnitSchema(Schema):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True)
+
+
+class _DepartmentSchema(Schema):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True)
+    units = fields.List(fields.Nested(_UnitSchema), load_default=list)
+
+
+class _RoleSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    unit = fields.String(load_default=None)
+    department = fields.String(load_default=None)
+
+
+class _PersonSchema(Schema):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True)
+    title = fields.String(load_default="")
+    email = fields.Email(load_default=None)
+    roles = fields.List(fields.Nested(_RoleSchema), load_default=list)
+
+
+class _DelegateSchema(Schema):
+    role = fields.String(load_default=None, validate=validate.OneOf(ROLES))
+    person = fields.String(load_default=None)
+
+    @validates_schema
+    def _one_of(self, data, **_):
+        if (data["role"] is None) == (data["person"] is None):
+            raise ValidationError("ange antingen role eller person")
+
+
+class OrganisationSchema(Schema):
+    name = fields.String(required=True)
+    diary_prefix = fields.String(load_default=DEFAULT_DIARY_PREFIX,
+                                 validate=validate.Regexp(r"^[A-ZÅÄÖ0-9-]{1,32}$"))
+    departments = fields.List(fields.Nested(_DepartmentSchema), required=True)
+    people = fields.List(fields.Nested(_PersonSchema), required=True)
+    delegation = fields.Dict(keys=fields.String(), values=fields.Nested(_DelegateSchema), load_default=dict)
+    deadlines = fields.Dict(keys=fields.String(),
+                            values=fields.Dict(keys=fields.String(), values=fields.Dict()),
+                            load_default=dict)
+
+    @validates_schema
+    def _references(self, data, **_):
+        units = {u["id"] for d in data["departments"] for u in d["units"]}
+        departments = {d["id"] for d in data["departments"]}
+        people = {p["id"] for p in data["people"]}
+        errors = {}
+        for i, person in enumerate(data["people"]):
+            for j, role in enumerate(person["roles"]):
+                if role["unit"] and role["unit"] not in units:
+                    errors[f"people.{i}.roles.{j}.unit"] = [f"okänd enhet {role['unit']!r}"]
+                if role["department"] and role["department"] not in departments:
+                    errors[f"people.{i}.roles.{j}.department"] = [f"okänd avdelning {role['department']!r}"]
+        for key, delegate in data["delegation"].items():
+            if delegate["person"] and delegate["person"] not in people:
+                errors[f"delegation.{key}.person"] = [f"okänd person {delegate['person']!r}"]
+        for case_type, periods in data["deadlines"].items():
+            for kind, period in periods.items():
+                try:
+                    Period.from_config(period)
+                except ValueError as error:
+                    errors[f"deadlines.{case_type}.{kind}"] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+
+
+def read_file(path: Path) -> dict:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise InvalidData({str(path): [str(error)]}) from error
+    try:
+        return OrganisationSchema().load(raw or {})
+    except ValidationError as error:
+        raise InvalidData(error.messages) from error
+
+
+def load(session: Session, organisation: dict) -> None:
+    """Make the database's organisation the one given: people and units are updated in place
+    (cases refer to them); roles, delegation and settings are replaced."""
+    session.execute(delete(RoleAssignment))
+    session.execute(delete(Delegation))
+    for dep in organisation["departments"]:
+        session.merge(Department(id=dep["id"], name=dep["name"]))
+        for unit in dep["units"]:
+            session.merge(Unit(id=unit["id"], name=unit["name"], department_id=dep["id"]))
+    session.flush()
+    for person in organisation["people"]:
+        session.merge(Person(id=person["id"], name=person["name"], title=person["title"],
+                             email=person["email"]))
+    session.flush()
+    for person in organisation["people"]:
+        for role in person["roles"]:
+            session.add(RoleAssignment(person_id=person["id"], role=role["role"],
+                                       unit_id=role["unit"], department_id=role["department"]))
+    for decision, delegate in organisation["delegation"].items():
+        session.add(Delegation(decision=decision, role=delegate["role"], person_id=delegate["person"]))
+    for key in ("name", "diary_prefix", "deadlines"):
+        session.merge(Setting(key=key, value={"value": organisation[key]}))
+
+
+# -- reading it -----------------------------------------------------------
+
+class Directory:
+    """Questions about the organisation, answered from the database within one unit of work."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def setting(self, key: str, default=None):
+        row = self.session.get(Setting, key)
+        return row.value["value"] if row else default
+
+    def diary_prefix(self) -> str:
+        return self.setting("diary_prefix", DEFAULT_DIARY_PREFIX)
+
+    def deadline_period(self, case_type: str, kind: str, default: Period) -> Period:
+        configured = (self.setting("deadlines", {}) or {}).get(case_type, {}).get(kind)
+        return Period.from_config(configured) if configured else default
+
+    def person(self, person_id: str) -> Person:
+        person = self.session.get(Person, person_id)
+        if person is None:
+            raise NotFound(f"okänd person {person_id!r}")
+        return person
+
+    def unit(self, unit_id: str) -> Unit:
+        unit = self.session.get(Unit, unit_id)
+        if unit is None:
+            raise NotFound(f"okänd enhet {unit_id!r}")
+        return unit
+
+    def has_person(self, person_id: str) -> bool:
+        return self.session.get(Person, person_id) is not None
+
+    def has_unit(self, unit_id: str) -> bool:
+        return self.session.get(Unit, unit_id) is not None
+
+    def holds(self, person_id: str, role: str, unit: Unit | None = None) -> bool:
+        """Does the person hold the role for this unit (directly, through its department,
+        or organisation-wide)? Without a unit: for any unit at all."""
+        query = select(RoleAssignment.id).where(RoleAssignment.person_id == person_id,
+                                                RoleAssignment.role == role)
+        if unit is not None:
+            query = query.where(or_(
+                RoleAssignment.unit_id == unit.id,
+                RoleAssignment.department_id == unit.department_id,
+                (RoleAssignment.unit_id.is_(None) & RoleAssignment.department_id.is_(None)),
+            ))
+        return self.session.scalar(query.limit(1)) is not None
+
+    def roles_of(self, person_id: str) -> list[RoleAssignment]:
+        return list(self.session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person_id)))
+
+    def delegation(self, decision: str) -> Delegation | None:
+        return self.session.get(Delegation, decision)

@@ -1,0 +1,242 @@
+"""Filing cases and advancing them: each step is one database transaction.
+
+A step loads the case, runs the diagram in SpiffWorkflow, and writes the new workflow
+state, the open tasks, the deadlines and the history event together, or nothing at all.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import access, history, state, tracking
+from engine.access import Sight
+from engine.casetypes import CaseType, FormContext
+from engine.clock import Clock
+from engine.db import Database
+from engine.diagrams import Diagram, DiagramStore
+from engine.diary import next_diary_number
+from engine.errors import Conflict, Forbidden, LexflowError, NotFound
+from engine.models import Case, CaseLink, Deadline, HistoryEvent, OpenTask
+from engine.organisation import Directory
+from engine.scripting import DiagramScriptEngine
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    id: str
+    name: str
+    title: str
+    lane: str | None
+    ready_since: datetime
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as one person may see it. With only STATUS sight, `data` and the rest are empty."""
+
+    id: int
+    diary_number: str
+    case_type: str
+    unit: str
+    status: str
+    received_on: date
+    version: int
+    sight: Sight
+    data: dict
+    tasks: list[ReadyTask]
+    deadlines: list[Deadline]
+    links: list[tuple[str, str]]
+
+
+class CaseRunner:
+    def __init__(self, db: Database, diagrams: DiagramStore, clock: Clock):
+        self.db, self.diagrams, self.clock = db, diagrams, clock
+        with db.unit_of_work() as session:
+            self._version_ids = diagrams.deploy(session, clock)
+
+    # -- steps ---------------------------------------------------------------
+
+    def file_case(self, case_type_id: str, data: dict, actor: str, links: tuple[tuple[str, str], ...] = ()) -> str:
+        """File a report; returns the new case's diary number."""
+        case_type = self._case_type(case_type_id)
+        diagram = self.diagrams.current[case_type_id]
+        with self.db.unit_of_work() as session:
+            directory = Directory(session)
+            directory.person(actor)
+            report = case_type.report.validate(data, FormContext(directory, self.clock.today(), {})).data
+            now = self.clock.now()
+            case = Case(
+                diary_number=next_diary_number(session, directory.diary_prefix(), self.clock.today().year),
+                case_type=case_type_id, unit_id=directory.unit(report["unit"]).id, status="open",
+                received_on=date.fromisoformat(report["received_on"]), reported_by=actor,
+                concerns_person_id=report.get("concerns_person"),
+                diagram_version_id=self._version_ids[case_type_id], state=b"", data={"report": report},
+                assignees={}, created_at=now, updated_at=now,
+            )
+            session.add(case)
+            session.flush()
+            for relation, other_ref in links:
+                session.add(CaseLink(source_case_id=case.id, target_case_id=self._find(session, other_ref).id,
+                                     relation=relation, created_at=now))
+            history.record(session, case, now, actor, "case.filed",
+                           f"{case_type.name}: rapport inlämnad", after=report)
+            escalations: list[str] = []
+            workflow = BpmnWorkflow(diagram.spec, diagram.subprocess_specs,
+                                    script_engine=self._script_engine(case_type, directory, escalations))
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.data.update(_flow_data(report, diagram))
+            self._run(workflow)
+            self._save(session, case, workflow, diagram, now, actor, escalations)
+            return case.diary_number
+
+    def complete_task(self, case_ref: str, task_name: str, data: dict, actor: str,
+                      expected_version: int | None = None) -> CaseView:
+        """Complete a ready user task with form data; returns the case as it is afterwards."""
+        try:
+            with self.db.unit_of_work() as session:
+                case = self._find(session, case_ref)
+                if expected_version is not None and case.version != expected_version:
+                    raise Conflict(f"ärendet {case.diary_number} har ändrats sedan du läste det; läs om det")
+                case_type = self._case_type(case.case_type)
+                diagram = self.diagrams.for_version(case.diagram_version)
+                directory = Directory(session)
+                escalations: list[str] = []
+                workflow = state.restore(case.state, diagram.spec, diagram.subprocess_specs,
+                                         self._script_engine(case_type, directory, escalations))
+                task = self._ready_task(workflow, case, case_type, task_name)
+                if not access.may_complete(directory, actor, case, task_name, task.task_spec.lane):
+                    raise Forbidden(f"{actor} får inte utföra {task.task_spec.bpmn_name!r} i {case.diary_number}")
+                form = case_type.tasks[task_name].validate(data, FormContext(directory, self.clock.today(), case.data))
+                before = case.data.get(task_name)
+                task.data.update(_flow_data(form.data, diagram))
+                task.run()
+                self._run(workflow)
+                now = self.clock.now()
+                case.data = {**case.data, task_name: form.data}
+                case.assignees = {**case.assignees, **form.assignments}
+                self._save(session, case, workflow, diagram, now, actor, escalations,
+                           event=("task.completed", f"{task.task_spec.bpmn_name} slutförd", task_name,
+                                  before, form.data))
+                return self._view(session, case, Sight.FULL)
+        except StaleDataError as error:
+            raise Conflict(f"ärendet {case_ref} ändrades av någon annan samtidigt; läs om det") from error
+
+    # -- reads (each one logged) ----------------------------------------------
+
+    def show_case(self, case_ref: str, reader: str) -> CaseView:
+        with self.db.unit_of_work() as session:
+            case, sight = self._read(session, case_ref, reader, "show")
+            return self._view(session, case, sight)
+
+    def case_history(self, case_ref: str, reader: str) -> list[HistoryEvent]:
+        with self.db.unit_of_work() as session:
+            case, sight = self._read(session, case_ref, reader, "history")
+            if sight is not Sight.FULL:
+                raise Forbidden(f"{reader} får inte läsa historiken för {case.diary_number}")
+            return history.events(session, case)
+
+    def open_tasks(self, person: str, case_ref: str | None = None) -> list[tuple[str, OpenTask]]:
+        """The ready tasks a person may work, optionally within one case: (diary number, task)."""
+        with self.db.unit_of_work() as session:
+            directory = Directory(session)
+            directory.person(person)
+            query = select(Case, OpenTask).join(OpenTask, OpenTask.case_id == Case.id)
+            if case_ref is not None:
+                case, _ = self._read(session, case_ref, person, "tasks")
+                query = query.where(Case.id == case.id)
+            rows = session.execute(query.order_by(OpenTask.ready_since, Case.id)).all()
+            return [(case.diary_number, task) for case, task in rows
+                    if access.may_complete(directory, person, case, task.name, task.lane)]
+
+    # -- internals ------------------------------------------------------------
+
+    def _case_type(self, case_type_id: str) -> CaseType:
+        try:
+            return self.diagrams.case_types[case_type_id]
+        except KeyError:
+            raise NotFound(f"okänd ärendetyp {case_type_id!r}; finns: {', '.join(self.diagrams.case_types)}") from None
+
+    def _find(self, session: Session, ref: str) -> Case:
+        column = Case.id if str(ref).isdigit() else Case.diary_number
+        value = int(ref) if str(ref).isdigit() else ref
+        case = session.scalar(select(Case).where(column == value))
+        if case is None:
+            raise NotFound(f"inget ärende {ref}")
+        return case
+
+    def _read(self, session: Session, ref: str, reader: str, action: str) -> tuple[Case, Sight]:
+        directory = Directory(session)
+        directory.person(reader)
+        case = self._find(session, ref)
+        sight = access.sight(directory, reader, case)
+        if sight is Sight.NONE:
+            raise Forbidden(f"{reader} får inte läsa ärendet {case.diary_number}")
+        history.record_read(session, case, self.clock.now(), reader, action)
+        return case, sight
+
+    def _ready_task(self, workflow, case, case_type, task_name):
+        for task in tracking.ready_user_tasks(workflow):
+            if task.task_spec.name == task_name:
+                return task
+        if task_name not in case_type.tasks:
+            raise NotFound(f"ärendetypen {case_type.id} har ingen uppgift {task_name!r}")
+        raise Conflict(f"uppgiften {task_name!r} är inte aktuell i {case.diary_number} "
+                       "(redan utförd eller inte påbörjad)")
+
+    def _script_engine(self, case_type: CaseType, directory: Directory, escalations: list[str]):
+        def deadline(kind: str, start: str) -> str:
+            period = directory.deadline_period(case_type.id, kind, case_type.deadlines[kind])
+            return period.due_at(date.fromisoformat(start)).isoformat()
+
+        return DiagramScriptEngine({"deadline": deadline, "escalate": escalations.append}, self.clock)
+
+    @staticmethod
+    def _run(workflow: BpmnWorkflow) -> None:
+        try:
+            workflow.do_engine_steps()
+        except SpiffWorkflowException as error:
+            raise LexflowError(f"diagrammet kunde inte köras vidare: {error}") from error
+
+    def _save(self, session, case, workflow, diagram, now, actor, escalations, event=None):
+        case.state = state.dump(workflow)
+        case.updated_at = now
+        if workflow.is_completed():
+            case.status, case.closed_at = "closed", now
+        # Write the case row first: its version check is what makes a concurrent step lose.
+        session.flush()
+        if event:
+            action, summary, task_name, before, after = event
+            history.record(session, case, now, actor, action, summary, task=task_name, before=before, after=after)
+        tracking.sync(session, case, workflow, diagram, now, actor)
+        for kind in escalations:
+            history.record(session, case, now, None, "deadline.escalated", f"Påminnelse om frist: {kind}",
+                           after={"kind": kind})
+        if case.status == "closed":
+            history.record(session, case, now, actor, "case.closed", "Ärendet avslutat")
+
+    def _view(self, session: Session, case: Case, sight: Sight) -> CaseView:
+        tasks = [ReadyTask(t.id, t.name, t.title, t.lane, t.ready_since) for t in
+                 session.scalars(select(OpenTask).where(OpenTask.case_id == case.id).order_by(OpenTask.ready_since))]
+        if sight is not Sight.FULL:
+            return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status,
+                            case.received_on, case.version, sight, {}, tasks, [], [])
+        deadlines = list(session.scalars(select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)))
+        links = [(link.relation, self._find(session, str(link.target_case_id)).diary_number)
+                 for link in session.scalars(select(CaseLink).where(CaseLink.source_case_id == case.id))]
+        links += [(f"{link.relation} (från)", self._find(session, str(link.source_case_id)).diary_number)
+                  for link in session.scalars(select(CaseLink).where(CaseLink.target_case_id == case.id))]
+        return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status, case.received_on,
+                        case.version, sight, case.data, tasks, deadlines, links)
+
+
+def _flow_data(data: dict, diagram: Diagram) -> dict:
+    """Only what the diagram reads goes into the workflow; the rest stays in the case record."""
+    return {key: value for key, value in data.items() if key in diagram.variables}
+

@@ -1,0 +1,83 @@
+"""Mirror a workflow's open tasks and pending timers into indexed tables.
+
+Inboxes and deadline sweeps query these tables; they never deserialize a case to find work.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import history
+from engine.clock import STOCKHOLM
+from engine.diagrams import Diagram
+from engine.models import Case, Deadline, OpenTask
+
+
+def sync(session: Session, case: Case, workflow: BpmnWorkflow, diagram: Diagram, now: datetime,
+         actor: str | None) -> None:
+    _sync_tasks(session, case, workflow, now)
+    _sync_deadlines(session, case, workflow, diagram, now, actor)
+
+
+def ready_user_tasks(workflow: BpmnWorkflow):
+    return workflow.get_tasks(state=TaskState.READY, manual=True)
+
+
+def _sync_tasks(session, case, workflow, now):
+    ready = {str(task.id): task for task in ready_user_tasks(workflow)}
+    existing = {row.id: row for row in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id))}
+    for task_id, row in existing.items():
+        if task_id not in ready:
+            session.delete(row)
+    for task_id, task in ready.items():
+        if task_id not in existing:
+            spec = task.task_spec
+            session.add(OpenTask(id=task_id, case_id=case.id, name=spec.name,
+                                 title=spec.bpmn_name or spec.name, lane=spec.lane, ready_since=now))
+
+
+def _sync_deadlines(session, case, workflow, diagram, now, actor):
+    timers = {str(task.id): task for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.COMPLETED)
+              if task.task_spec.name in diagram.timers}
+    rows = {row.timer_id: row for row in session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
+    for timer_id, task in timers.items():
+        if timer_id not in rows:
+            rows[timer_id] = _open_deadline(session, case, task, diagram.timers[task.task_spec.name], now, actor)
+    for timer_id, row in rows.items():
+        task = timers.get(timer_id)
+        if row.status != "pending" or (task is not None and task.has_state(TaskState.WAITING)):
+            continue
+        row.status = "fired" if task is not None else ("met" if now < row.due_at else "late")
+        row.resolved_at = now
+        summary = {"fired": "Frist passerad", "met": "Frist hållen", "late": "Frist överskriden"}[row.status]
+        history.record(session, case, now, actor, f"deadline.{row.status}",
+                       f"{summary}: {row.label}{lateness(row.due_at, now)}",
+                       task=row.guarded_task, after={"kind": row.kind, "due_at": row.due_at.isoformat()})
+
+
+def _open_deadline(session, case, task, timer, now, actor) -> Deadline:
+    due_at = task.task_spec.event_definition.get_datetime(task._get_internal_data("event_value"))
+    row = Deadline(case_id=case.id, kind=timer.kind, timer_id=str(task.id), timer_name=timer.name,
+                   guarded_task=timer.guarded_task, label=timer.label, due_at=due_at, status="pending",
+                   created_at=now)
+    session.add(row)
+    history.record(session, case, now, actor, "deadline.set",
+                   f"Frist satt: {timer.label}, senast {local_time(due_at)}{lateness(due_at, now)}",
+                   task=timer.guarded_task, after={"kind": timer.kind, "due_at": due_at.isoformat()})
+    return row
+
+
+def lateness(due_at: datetime, now: datetime) -> str:
+    """' (3 dagar sen)' when a deadline has passed, else nothing."""
+    if now < due_at:
+        return ""
+    days = (now - due_at).days
+    return f" ({days} dagar sen)" if days else " (passerad idag)"
+
+
+def local_time(moment: datetime) -> str:
+    """ISO date and time in Stockholm, as users read it."""
+    return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,77 @@
+"""Valid form data for each lex Sarah step, and a driver that walks a case through them
+as the demo organisation's people would."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+# Who works each step in the demo organisation (demo/organisation.yaml).
+ACTORS = {
+    "protect": "erik", "register": "rita", "assign_investigator": "anders", "investigate": "ulla",
+    "propose": "ulla", "close_no_misconduct": "fredrik", "decide": "fredrik", "notify_ivo": "fredrik",
+    "send_supplement": "ulla", "inform_individual": "erik", "follow_up": "anders", "close": "anders",
+}
+
+
+class CaseDriver:
+    def __init__(self, runner, clock):
+        self.runner, self.clock = runner, clock
+
+    def day(self, offset: int = 0) -> str:
+        return (self.clock.today() + timedelta(days=offset)).isoformat()
+
+    def report(self, **overrides) -> dict:
+        return {
+            "unit": "hemtjanst-norr",
+            "what_happened": "Brukaren fick inte sin insats under kvällen och lämnades utan tillsyn.",
+            "occurred_on": self.day(-3), "noticed_on": self.day(-2), "received_on": self.day(-2),
+            "affected_individual": "Brukare A", "reporter_name": "Anna Lindqvist",
+            "reporter_role": "medarbetare", **overrides,
+        }
+
+    def file(self, **overrides) -> str:
+        return self.runner.file_case("lex_sarah", self.report(**overrides), "anna")
+
+    def form(self, task: str, **overrides) -> dict:
+        today = self.day()
+        forms = {
+            "protect": {"actions_taken": "Extra tillsyn ordnades samma kväll.", "taken_on": today},
+            "register": {"registered_on": today},
+            "assign_investigator": {"investigator": "ulla", "assigned_on": today},
+            "investigate": {
+                "entries": [{"on": today, "source": "Intervju med personal", "kind": "fact",
+                             "statement": "Besöket föll bort vid schemaändring.",
+                             "author_name": "Ulla Svensson", "author_title": "SAS"}],
+                "method": "Intervjuer med personal och genomgång av schema.",
+                "individual_interviewed": True, "consequences": "Brukaren var utan tillsyn i sex timmar.",
+                "causes": "Schemaändringen kommunicerades inte.", "earlier_similar": "Inga kända.",
+            },
+            "propose": {
+                "assessment": "serious_misconduct", "categories": ["neglect", "service_delivery"],
+                "severity": 4, "probability": 2, "recurrence_risk": "Stor utan ändrad rutin.",
+                "action_plan": [{"description": "Ny rutin för schemaändringar", "owner": "Erik Johansson",
+                                 "due_on": self.day(30)}],
+                "proposal": "Allvarligt missförhållande; anmäls till IVO.",
+            },
+            "close_no_misconduct": {"reason": "Händelsen var ett planerat uppehåll.", "decided_on": today},
+            "decide": {"serious": True, "decided_on": today, "motivation": "Allvarlig risk för brukarens hälsa."},
+            "notify_ivo": {"notified_on": today, "signer": "Fredrik Öberg", "channel": "e_service",
+                           "ivo_reference": "3.5.1-12345/2026", "investigation_included": True},
+            "send_supplement": {"sent_on": today},
+            "inform_individual": {"informed": True, "informed_on": today, "informed_whom": "individual",
+                                  "comments": "Inga synpunkter."},
+            "follow_up": {"followed_up_on": today, "outcome": "Rutinen följs."},
+            "close": {"position": "Åtgärderna är genomförda och följda upp.", "closed_on": today},
+        }
+        return {**forms[task], **overrides}
+
+    def complete(self, case: str, task: str, **overrides):
+        return self.runner.complete_task(case, task, self.form(task, **overrides), ACTORS[task])
+
+    def walk(self, case: str, *tasks: str, **overrides_by_task):
+        view = None
+        for task in tasks:
+            view = self.complete(case, task, **overrides_by_task.get(task, {}))
+        return view
+
+    def ready(self, case: str) -> list[str]:
+        return sorted(t.name for t in self.runner.show_case(case, "erik").tasks)

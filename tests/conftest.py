@@ -1,0 +1,68 @@
+"""Fixtures: a fresh database per test (SQLite by default, PostgreSQL when
+LEXFLOW_TEST_DATABASE_URL names a server), the demo organisation, and a controlled clock."""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from engine.clock import STOCKHOLM, FixedClock
+from tests.cases import CaseDriver
+from web import create_app
+
+POSTGRES_URL = os.environ.get("LEXFLOW_TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    if not POSTGRES_URL:
+        yield f"sqlite:///{tmp_path / 'lexflow.db'}"
+        return
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"lexflow_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def clock():
+    return FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=STOCKHOLM))
+
+
+@pytest.fixture
+def app(database_url, clock):
+    app = create_app({"DATABASE_URL": database_url, "CLOCK": clock, "TESTING": True})
+    result = app.test_cli_runner().invoke(args=["init"])
+    assert result.exit_code == 0, result.output
+    yield app
+    app.extensions["lexflow"].db.dispose()
+
+
+@pytest.fixture
+def services(app):
+    return app.extensions["lexflow"]
+
+
+@pytest.fixture
+def runner(services):
+    return services.runner
+
+
+@pytest.fixture
+def cases(runner, clock):
+    return CaseDriver(runner, clock)
+
+
+@pytest.fixture
+def days_ago(clock):
+    return lambda n: (clock.today() - timedelta(days=n)).isoformat()

@@ -1,0 +1,228 @@
+"""The `lexflow` command: set up the database and walk cases through their steps.
+
+Built on Flask's CLI, so `flask --app web <command>` does the same.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+import yaml
+from flask import Flask
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from engine import organisation
+from engine.access import Sight
+from engine.errors import LexflowError
+from engine.tracking import local_time
+from web.services import services
+
+STATUS_LABELS = {"open": "öppet", "closed": "avslutat"}
+DEADLINE_LABELS = {"pending": "väntar", "met": "hållen", "late": "överskriden", "fired": "passerad"}
+
+
+def main() -> None:
+    from web import create_app
+    FlaskGroup(create_app=create_app, add_default_commands=True,
+               help="lexflow: avvikelser, lex Sarah och klagomål på BPMN.")(prog_name="lexflow")
+
+
+def reports_errors(command):
+    """Every expected error becomes one line on stderr and exit code 1."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except LexflowError as error:
+            click.echo(f"fel: {error}", err=True)
+            sys.exit(1)
+    return wrapper
+
+
+def as_person(command):
+    return click.option("--as", "person", required=True, envvar="LEXFLOW_USER",
+                        help="Vem du är (person-id i organisationen); eller LEXFLOW_USER.")(command)
+
+
+def form_options(command):
+    command = click.option("--set", "pairs", multiple=True, metavar="FÄLT=VÄRDE",
+                           help="Ett fält; värden som börjar med [ eller { läses som JSON.")(command)
+    return click.option("--data", "data_file", type=click.Path(exists=True, dir_okay=False),
+                        help="En JSON- eller YAML-fil med fälten.")(command)
+
+
+def read_form(pairs: tuple[str, ...], data_file: str | None) -> dict:
+    data = yaml.safe_load(Path(data_file).read_text(encoding="utf-8")) if data_file else {}
+    if not isinstance(data, dict):
+        raise click.BadParameter("filen ska innehålla ett objekt med fält", param_hint="--data")
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r} ska skrivas FÄLT=VÄRDE", param_hint="--set")
+        data[key] = _parse_value(key, value)
+    return data
+
+
+def _parse_value(key: str, value: str):
+    if value[:1] in "[{":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as error:
+            raise click.BadParameter(f"{key}: ogiltig JSON ({error.msg})", param_hint="--set") from error
+    return value
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(init)
+    app.cli.add_command(org_group)
+    app.cli.add_command(case_group)
+    app.cli.add_command(task_group)
+
+
+@click.group(cls=AppGroup, name="db", help="Databasen.")
+def db_group():
+    pass
+
+
+@db_group.command("upgrade", help="Skapa eller uppgradera databasschemat (Alembic).")
+@reports_errors
+def db_upgrade():
+    services().db.upgrade()
+    click.echo(f"databasen är uppdaterad: {services().db.engine.url.render_as_string(hide_password=True)}")
+
+
+@click.command("init", help="Skapa databasen och läs in organisationen (som standard demo-organisationen).")
+@with_appcontext
+@click.option("--organisation", "org_file", type=click.Path(exists=True, dir_okay=False),
+              help="Organisationsfil (YAML).")
+@reports_errors
+def init(org_file):
+    svc = services()
+    svc.db.upgrade()
+    _load_organisation(Path(org_file or svc.config["ORGANISATION_FILE"]))
+    svc.runner  # loads, checks and deploys the diagrams
+    click.echo("lexflow är redo. Prova: lexflow case file --help")
+
+
+@click.group(cls=AppGroup, name="org", help="Organisationen: enheter, personer, roller, delegering.")
+def org_group():
+    pass
+
+
+@org_group.command("load", help="Läs in en organisationsfil (YAML).")
+@click.argument("org_file", type=click.Path(exists=True, dir_okay=False))
+@reports_errors
+def org_load(org_file):
+    _load_organisation(Path(org_file))
+
+
+def _load_organisation(path: Path) -> None:
+    data = organisation.read_file(path)
+    with services().db.unit_of_work() as session:
+        organisation.load(session, data)
+    click.echo(f"organisationen {data['name']!r} är inläst: {len(data['people'])} personer, "
+               f"{sum(len(d['units']) for d in data['departments'])} enheter")
+
+
+@click.group(cls=AppGroup, name="case", help="Ärenden.")
+def case_group():
+    pass
+
+
+@case_group.command("file", help="Lämna in en rapport; skriver ut diarienumret.")
+@click.option("--type", "case_type", required=True, help="Ärendetyp, t.ex. lex_sarah.")
+@as_person
+@form_options
+@reports_errors
+def case_file(case_type, person, pairs, data_file):
+    diary_number = services().runner.file_case(case_type, read_form(pairs, data_file), person)
+    click.echo(diary_number)
+
+
+@case_group.command("show", help="Visa ett ärende (diarienummer eller id).")
+@click.argument("case_ref")
+@as_person
+@click.option("--json", "as_json", is_flag=True, help="Skriv ut som JSON.")
+@reports_errors
+def case_show(case_ref, person, as_json):
+    view = services().runner.show_case(case_ref, person)
+    if as_json:
+        click.echo(json.dumps(_view_dict(view), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{view.diary_number}  {view.case_type}  enhet {view.unit}  {STATUS_LABELS[view.status]}")
+    click.echo(f"rapportdatum: {view.received_on.isoformat()}   version: {view.version}")
+    click.echo("aktuella steg:" if view.tasks else "aktuella steg: inga")
+    for task in view.tasks:
+        click.echo(f"  {task.name:<22} {task.title} ({task.lane})")
+    if view.sight is not Sight.FULL:
+        return
+    if view.deadlines:
+        click.echo("frister:")
+    for deadline in view.deadlines:
+        click.echo(f"  {deadline.label:<26} senast {local_time(deadline.due_at)}  "
+                   f"{DEADLINE_LABELS[deadline.status]}")
+    for relation, other in view.links:
+        click.echo(f"länk: {relation} {other}")
+    click.echo("uppgifter:")
+    for section, values in view.data.items():
+        click.echo(f"  [{section}]")
+        for key, value in values.items():
+            click.echo(f"    {key}: {json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}")
+
+
+def _view_dict(view) -> dict:
+    return {
+        "id": view.id, "diary_number": view.diary_number, "case_type": view.case_type, "unit": view.unit,
+        "status": view.status, "received_on": view.received_on.isoformat(), "version": view.version,
+        "tasks": [{"name": t.name, "title": t.title, "lane": t.lane} for t in view.tasks],
+        "deadlines": [{"kind": d.kind, "label": d.label, "due_at": d.due_at.isoformat(), "status": d.status}
+                      for d in view.deadlines],
+        "links": [{"relation": r, "case": c} for r, c in view.links],
+        "data": view.data,
+    }
+
+
+@case_group.command("history", help="Ärendets historik: varje steg, frist och påminnelse.")
+@click.argument("case_ref")
+@as_person
+@reports_errors
+def case_history(case_ref, person):
+    for event in services().runner.case_history(case_ref, person):
+        click.echo(f"{event.seq:>3}  {local_time(event.at)}  {event.actor or 'systemet':<10} "
+                   f"{event.action:<18} {event.summary}")
+
+
+@click.group(cls=AppGroup, name="task", help="Uppgifter.")
+def task_group():
+    pass
+
+
+@task_group.command("list", help="Dina aktuella uppgifter, äldst först.")
+@click.option("--case", "case_ref", help="Bara i detta ärende.")
+@as_person
+@reports_errors
+def task_list(case_ref, person):
+    rows = services().runner.open_tasks(person, case_ref)
+    if not rows:
+        click.echo("inga uppgifter")
+    for diary_number, task in rows:
+        click.echo(f"{diary_number:<16} {task.name:<22} {task.title} ({task.lane}), "
+                   f"sedan {local_time(task.ready_since)}")
+
+
+@task_group.command("complete", help="Utför en uppgift i ett ärende med formulärets fält.")
+@click.argument("case_ref")
+@click.argument("task_name")
+@as_person
+@form_options
+@click.option("--expect-version", type=int, help="Avbryt om ärendet har ändrats sedan denna version.")
+@reports_errors
+def task_complete(case_ref, task_name, person, pairs, data_file, expect_version):
+    view = services().runner.complete_task(case_ref, task_name, read_form(pairs, data_file), person,
+                                           expected_version=expect_version)
+    nxt = ", ".join(t.name for t in view.tasks) or ("inga; ärendet är avslutat" if view.status == "closed" else "inga")
+    click.echo(f"{view.diary_number}: {task_name} utförd. Nästa steg: {nxt}")
