@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from engine.clock import STOCKHOLM, FixedClock
-from tests.cases import CaseDriver
+from demo.lex_sarah import CaseDriver
 from web import create_app
 
 POSTGRES_URL = os.environ.get("LEXFLOW_TEST_DATABASE_URL")

@@ -78,6 +78,7 @@ def _parse_value(key: str, value: str):
 def register(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(init)
+    app.cli.add_command(demo)
     app.cli.add_command(org_group)
     app.cli.add_command(case_group)
     app.cli.add_command(task_group)
@@ -106,6 +107,19 @@ def init(org_file):
     _load_organisation(Path(org_file or svc.config["ORGANISATION_FILE"]))
     svc.runner  # loads, checks and deploys the diagrams
     click.echo("lexflow är redo. Prova: lexflow case file --help")
+
+
+@click.command("demo", help="Lämna in några demoärenden i olika steg.")
+@with_appcontext
+@reports_errors
+def demo():
+    from demo.lex_sarah import file_demo_cases
+
+    svc = services()
+    for diary_number in file_demo_cases(svc.runner, svc.clock):
+        view = svc.runner.show_case(diary_number, "fredrik")
+        steps = ", ".join(t.name for t in view.tasks) or STATUS_LABELS[view.status]
+        click.echo(f"{diary_number:<14} {view.unit:<18} {steps}")
 
 
 @click.group(cls=AppGroup, name="org", help="Organisationen: enheter, personer, roller, delegering.")
@@ -226,3 +240,7 @@ def task_complete(case_ref, task_name, person, pairs, data_file, expect_version)
                                            expected_version=expect_version)
     nxt = ", ".join(t.name for t in view.tasks) or ("inga; ärendet är avslutat" if view.status == "closed" else "inga")
     click.echo(f"{view.diary_number}: {task_name} utförd. Nästa steg: {nxt}")
+
+
+if __name__ == "__main__":
+    main()

@@ -85,17 +85,18 @@ class SchemaForm:
     assigns: dict[str, str] = field(default_factory=dict)  # field -> role
 
     def validate(self, data: dict, context: FormContext) -> ValidatedForm:
+        """Check the schema and the rules together, so the user sees every error at once."""
         schema = self.schema()
         if not isinstance(data, dict):
             raise InvalidData({"_schema": ["Formuläret ska vara ett objekt med fält."]})
         try:
-            loaded = schema.load(data)
+            loaded, errors = schema.load(data), {}
         except ValidationError as error:
-            raise InvalidData(error.messages) from error
-        errors: dict[str, list[str]] = {}
+            loaded, errors = error.valid_data or {}, dict(error.messages)
         for rule in self.rules:
             for name, messages in rule(loaded, context).items():
-                errors.setdefault(name, []).extend(messages)
+                if name not in errors:
+                    errors[name] = messages
         if errors:
             raise InvalidData(errors)
         dumped = schema.dump(loaded)
@@ -112,7 +113,9 @@ def not_in_future(*names: str) -> Rule:
 
 
 def in_order(*names: str) -> Rule:
-    """Dates that must not run backwards, e.g. happened <= noticed <= reported."""
+    """Dates that must not run backwards, e.g. happened <= noticed <= reported.
+
+    Rules get the fields that passed the schema, so each rule skips what is missing."""
     def rule(data, context):
         errors = {}
         for earlier, later in zip(names, names[1:]):
@@ -132,13 +135,18 @@ def not_before_report(*names: str) -> Rule:
 
 def required_when(name: str, condition: Callable[[dict], bool], message: str) -> Rule:
     def rule(data, context):
-        return {name: [message]} if condition(data) and not data.get(name) else {}
+        try:
+            applies = condition(data)
+        except KeyError:  # what the condition reads was itself invalid
+            return {}
+        return {name: [message]} if applies and not data.get(name) else {}
     return rule
 
 
 def known_unit(name: str) -> Rule:
     def rule(data, context):
-        return {} if context.directory.has_unit(data[name]) else {name: ["Okänd enhet."]}
+        unit = data.get(name)
+        return {} if not unit or context.directory.has_unit(unit) else {name: ["Okänd enhet."]}
     return rule
 
 

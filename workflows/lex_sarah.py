@@ -81,7 +81,7 @@ class ReportSchema(FormSchema):
 
 
 def _pseudonymised(data, context):
-    if PERSONAL_IDENTITY_NUMBER.search(data["affected_individual"]):
+    if PERSONAL_IDENTITY_NUMBER.search(data.get("affected_individual", "")):
         return {"affected_individual": ["Ange en pseudonym, inte ett personnummer."]}
     return {}
 
@@ -153,12 +153,12 @@ class ProposeSchema(FormSchema):
 
 
 def _misconduct_needs_categories_and_plan(data, context):
-    if data["assessment"] == "no_misconduct":
+    if data.get("assessment") in (None, "no_misconduct"):
         return {}
     errors = {}
-    if not data["categories"]:
+    if not data.get("categories"):
         errors["categories"] = ["Ange minst en kategori."]
-    if not data["action_plan"]:
+    if not data.get("action_plan"):
         errors["action_plan"] = ["Ange minst en åtgärd i åtgärdsplanen."]
     return errors
 

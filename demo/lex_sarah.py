@@ -1,5 +1,6 @@
-"""Valid form data for each lex Sarah step, and a driver that walks a case through them
-as the demo organisation's people would."""
+"""Demo lex Sarah cases: valid form data for each step, and a driver that walks a case
+through them as the people of demo/organisation.yaml would. Used by `lexflow demo`, the
+tests and the benchmarks."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -75,3 +76,25 @@ class CaseDriver:
 
     def ready(self, case: str) -> list[str]:
         return sorted(t.name for t in self.runner.show_case(case, "erik").tasks)
+
+
+SERIOUS_PATH = ("protect", "register", "assign_investigator", "investigate", "propose", "decide",
+                "notify_ivo", "inform_individual", "follow_up", "close")
+
+
+def file_demo_cases(runner, clock) -> list[str]:
+    """A handful of cases at different steps, so a new user has something to look at."""
+    driver = CaseDriver(runner, clock)
+    just_filed = driver.file()
+    investigating = driver.file(unit="solgarden", what_happened="Brukaren föll i duschen och larmet fungerade inte.")
+    driver.walk(investigating, *SERIOUS_PATH[:3])
+    deciding = driver.file(what_happened="Läkemedel gavs till fel brukare vid kvällsbesöket.")
+    driver.walk(deciding, *SERIOUS_PATH[:5])
+    closed = driver.file(what_happened="Nyckel till brukarens bostad saknades efter besöket.")
+    driver.walk(closed, *SERIOUS_PATH[:4])
+    driver.complete(closed, "propose", assessment="no_misconduct", categories=[], action_plan=[])
+    driver.complete(closed, "close_no_misconduct")
+    # A paper report that arrived five weeks ago and is registered only now: already overdue.
+    late = driver.file(received_on=driver.day(-35), occurred_on=driver.day(-36), noticed_on=driver.day(-36),
+                       what_happened="Pappersrapport: brukaren nekades mat som straff.")
+    return [just_filed, investigating, deciding, closed, late]

@@ -1,0 +1,118 @@
+"""A step commits whole or not at all; concurrent steps conflict cleanly; history cannot be edited."""
+import threading
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
+
+from demo.lex_sarah import CaseDriver
+from engine.diagrams import DiagramStore
+from engine.errors import Conflict, LexflowError
+from engine.models import Case, Deadline, HistoryEvent, OpenTask
+from engine.runner import CaseRunner
+from web import ROOT
+from workflows import CASE_TYPES
+
+
+def snapshot(services, diary_number):
+    with services.db.unit_of_work() as session:
+        case = session.scalar(select(Case).where(Case.diary_number == diary_number))
+        return {
+            "version": case.version, "state": case.state, "data": case.data, "status": case.status,
+            "history": session.scalar(select(func.count()).select_from(HistoryEvent)
+                                      .where(HistoryEvent.case_id == case.id)),
+            "tasks": sorted(session.scalars(select(OpenTask.name).where(OpenTask.case_id == case.id))),
+            "deadlines": sorted(session.execute(select(Deadline.kind, Deadline.status)
+                                                .where(Deadline.case_id == case.id)).all()),
+        }
+
+
+def test_a_step_that_fails_in_the_diagram_leaves_no_trace(services, clock, tmp_path):
+    # A diagram whose gateway after `propose` reads a variable no form provides: the step
+    # fails in SpiffWorkflow after the task itself has already run.
+    xml = (ROOT / "bpmn" / "lex_sarah.bpmn").read_text(encoding="utf-8")
+    (tmp_path / "lex_sarah.bpmn").write_text(
+        xml.replace('assessment == "no_misconduct"', 'assessment == "no_misconduct" or never_given'),
+        encoding="utf-8")
+    cases = CaseDriver(CaseRunner(services.db, DiagramStore(tmp_path, CASE_TYPES), clock), clock)
+    case = cases.file()
+    cases.walk(case, "protect", "register", "assign_investigator", "investigate")
+    before = snapshot(services, case)
+
+    with pytest.raises(LexflowError, match="diagrammet kunde inte köras vidare"):
+        cases.complete(case, "propose", assessment="misconduct")
+
+    assert snapshot(services, case) == before
+
+
+def test_concurrent_completion_of_one_task_lets_exactly_one_win(cases, runner):
+    case = cases.file()
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def complete():
+        barrier.wait()
+        try:
+            runner.complete_task(case, "register", cases.form("register"), "rita")
+            outcomes.append("done")
+        except Conflict as error:
+            outcomes.append(str(error))
+
+    threads = [threading.Thread(target=complete) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("done") == 1
+    assert any("ärendet" in o or "uppgiften" in o for o in outcomes if o != "done")
+    completed = [e for e in runner.case_history(case, "rita") if e.action == "task.completed"]
+    assert len(completed) == 1
+
+
+def test_a_stale_version_is_refused(cases, runner):
+    case = cases.file()
+    version = runner.show_case(case, "erik").version
+    cases.complete(case, "protect")
+    with pytest.raises(Conflict, match="har ändrats"):
+        runner.complete_task(case, "register", cases.form("register"), "rita", expected_version=version)
+
+
+def test_a_task_that_is_not_ready_is_a_conflict(cases):
+    case = cases.file()
+    with pytest.raises(Conflict, match="inte aktuell"):
+        cases.complete(case, "decide")
+
+
+def test_concurrent_filing_gives_serials_without_gaps_or_duplicates(cases):
+    numbers, errors = [], []
+
+    def file_some():
+        try:
+            for _ in range(5):
+                numbers.append(cases.file())
+        except Exception as error:  # noqa: BLE001 - any failure fails the test below
+            errors.append(error)
+
+    threads = [threading.Thread(target=file_some) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(int(n.rsplit(":", 1)[1]) for n in numbers) == list(range(1, 31))
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE history_events SET summary = 'ändrad'",
+    "DELETE FROM history_events",
+    "UPDATE access_log SET person_id = 'någon'",
+    "DELETE FROM access_log",
+])
+def test_history_and_access_log_refuse_edits(cases, runner, services, statement):
+    case = cases.file()
+    runner.show_case(case, "erik")
+    with pytest.raises(DBAPIError, match="append-only"):
+        with services.db.unit_of_work() as session:
+            session.execute(text(statement))

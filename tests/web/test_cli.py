@@ -1,0 +1,61 @@
+"""The command line as a person uses it: the README's walk-through, and one-line errors."""
+import pytest
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+
+    def run(*args):
+        return runner.invoke(args=list(args))
+    return run
+
+
+def test_walk_through_from_report_to_registration(cli, cases):
+    report = cases.report()
+    filed = cli("case", "file", "--type", "lex_sarah", "--as", "anna",
+                *[f"--set={k}={v}" for k, v in report.items()])
+    assert filed.exit_code == 0, filed.output
+    assert filed.output.strip() == "SOCN/2026:1"
+
+    tasks = cli("task", "list", "--as", "rita")
+    assert "SOCN/2026:1" in tasks.output and "register" in tasks.output and "Registrera rapporten" in tasks.output
+
+    done = cli("task", "complete", "SOCN/2026:1", "register", "--as", "rita", f"--set=registered_on={cases.day()}")
+    assert done.exit_code == 0, done.output
+    assert "Nästa steg: protect" in done.output
+
+    shown = cli("case", "show", "SOCN/2026:1", "--as", "erik")
+    assert "Registreringsfrist" in shown.output and "hållen" in shown.output
+
+    history = cli("case", "history", "SOCN/2026:1", "--as", "erik")
+    assert "case.filed" in history.output and "Registrera rapporten slutförd" in history.output
+
+
+def test_json_values_can_be_given_with_set(cli, cases):
+    case = cases.file()
+    cases.walk(case, "protect", "register", "assign_investigator")
+    entries = '[{"on": "%s", "source": "Intervju", "kind": "fact", "statement": "X", ' \
+              '"author_name": "Ulla", "author_title": "SAS"}]' % cases.day()
+    result = cli("task", "complete", case, "investigate", "--as", "ulla", f"--set=entries={entries}",
+                 "--set=method=Intervjuer", "--set=individual_interviewed=ja", "--set=consequences=Inga",
+                 "--set=causes=Schema", "--set=earlier_similar=Inga")
+    assert result.exit_code == 0, result.output
+    assert "Nästa steg: propose" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (("case", "show", "SOCN/2026:99", "--as", "erik"), "fel: inget ärende SOCN/2026:99"),
+    (("task", "complete", "SOCN/2026:1", "register", "--as", "rita", "--set=registered_on=igår"),
+     "fel: ogiltiga uppgifter: registered_on: Ange ett datum som ÅÅÅÅ-MM-DD."),
+    (("task", "complete", "SOCN/2026:1", "register", "--as", "anna", "--set=registered_on=2026-11-23"),
+     "fel: anna får inte utföra 'Registrera rapporten' i SOCN/2026:1"),
+    (("case", "file", "--type", "lex_maria", "--as", "anna"), "fel: okänd ärendetyp 'lex_maria'"),
+    (("task", "list", "--as", "nobody"), "fel: okänd person 'nobody'"),
+])
+def test_errors_are_one_clear_line_and_a_failing_exit_code(cli, cases, args, message):
+    cases.file()
+    result = cli(*args)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message), result.output
