@@ -39,7 +39,7 @@ class CaseDriver:
             "register": {"registered_on": today},
             "assign_investigator": {"investigator": "ulla", "assigned_on": today},
             "investigate": {
-                "entries": [{"on": today, "source": "Intervju med personal", "kind": "fact",
+                "entries": [{"date": today, "source": "Intervju med personal", "kind": "fact",
                              "statement": "Besöket föll bort vid schemaändring.",
                              "author_name": "Ulla Svensson", "author_title": "SAS"}],
                 "method": "Intervjuer med personal och genomgång av schema.",

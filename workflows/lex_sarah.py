@@ -102,7 +102,7 @@ class AssignInvestigatorSchema(FormSchema):
 
 
 class EntrySchema(FormSchema):
-    on = fields.Date(required=True, metadata={"label": "Datum"})
+    date = fields.Date(required=True, metadata={"label": "Datum"})
     source = text(max_length=500, metadata={"label": "Källa"})
     kind = choice(ENTRY_KINDS, required=True, metadata={"label": "Faktum eller bedömning"})
     statement = text(metadata={"label": "Uppgift"})

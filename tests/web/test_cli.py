@@ -35,7 +35,7 @@ def test_walk_through_from_report_to_registration(cli, cases):
 def test_json_values_can_be_given_with_set(cli, cases):
     case = cases.file()
     cases.walk(case, "protect", "register", "assign_investigator")
-    entries = '[{"on": "%s", "source": "Intervju", "kind": "fact", "statement": "X", ' \
+    entries = '[{"date": "%s", "source": "Intervju", "kind": "fact", "statement": "X", ' \
               '"author_name": "Ulla", "author_title": "SAS"}]' % cases.day()
     result = cli("task", "complete", case, "investigate", "--as", "ulla", f"--set=entries={entries}",
                  "--set=method=Intervjuer", "--set=individual_interviewed=ja", "--set=consequences=Inga",
