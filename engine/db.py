@@ -1,6 +1,7 @@
 """Database connections and units of work."""
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -51,12 +52,18 @@ def alembic_config(url: str) -> AlembicConfig:
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
+    # Swedish text stored as UTF-8, not as \u escapes.
+    options = {"echo": echo, "json_serializer": _json_dumps}
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, **options)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, **options)
+
+
+def _json_dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _ensure_sqlite_folder(url: str) -> None:
