@@ -151,9 +151,17 @@ def case_group():
 @click.option("--type", "case_type", required=True, help="Ärendetyp, t.ex. lex_sarah.")
 @as_person
 @form_options
+@click.option("--link", "links", multiple=True, metavar="RELATION=ÄRENDE",
+              help="Länka till ett annat ärende, t.ex. related=SOCN/2026:3.")
 @reports_errors
-def case_file(case_type, person, pairs, data_file):
-    diary_number = services().runner.file_case(case_type, read_form(pairs, data_file), person)
+def case_file(case_type, person, pairs, data_file, links):
+    parsed = []
+    for link in links:
+        relation, sep, other = link.partition("=")
+        if not sep or not relation or not other:
+            raise click.BadParameter(f"{link!r} ska skrivas RELATION=ÄRENDE", param_hint="--link")
+        parsed.append((relation, other))
+    diary_number = services().runner.file_case(case_type, read_form(pairs, data_file), person, tuple(parsed))
     click.echo(diary_number)
 
 

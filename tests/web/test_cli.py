@@ -59,3 +59,17 @@ def test_errors_are_one_clear_line_and_a_failing_exit_code(cli, cases, args, mes
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message), result.output
+
+
+def test_flask_cli_runs_the_same_commands(database_url, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "LEXFLOW_DATABASE_URL": database_url}
+    flask = [sys.executable, "-m", "flask", "--app", "web"]
+    assert subprocess.run([*flask, "init"], env=env, capture_output=True, timeout=120).returncode == 0
+    result = subprocess.run([*flask, "task", "list", "--as", "rita"], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "inga uppgifter"
