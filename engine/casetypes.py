@@ -45,6 +45,19 @@ class Form(Protocol):
 
 
 @dataclass(frozen=True)
+class ReminderLevel:
+    """Who is reminded of a deadline, and when: `days` after the due time (negative: before).
+
+    `notify` names roles (held for the case's unit) or "assignee": whoever may do the
+    guarded task. Levels are "before" (the assignee), "due" (the supervisor; this level also
+    runs the diagram's timer) and "overdue" (escalation)."""
+
+    level: str
+    days: int
+    notify: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CaseType:
     """A kind of case: its diagram, its forms and its default deadlines.
 
@@ -58,3 +71,4 @@ class CaseType:
     report: Form
     tasks: Mapping[str, Form]
     deadlines: Mapping[str, Period]
+    reminders: Mapping[str, tuple[ReminderLevel, ...]] = field(default_factory=dict)

@@ -182,10 +182,52 @@ class Deadline(Base):
     guarded_task: Mapped[str] = mapped_column(String(64))
     label: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # pending -> met (guarded task done in time) | late (done after due) | fired (timer ran)
+    # pending -> overdue (the timer fired, the task is still open) -> met (done in time) | late
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Reminder(Base):
+    """One reminder level of a deadline: who is told, and when. Sent once: the sweep claims
+    a row by moving it out of 'pending', and only one transaction can do that."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("deadline_id", "level"),
+        Index("ix_reminders_status_fire_at", "status", "fire_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    level: Mapped[str] = mapped_column(String(16))  # before | due | overdue
+    fire_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    notify: Mapped[list] = mapped_column(JSON)  # role names, or "assignee"
+    # pending -> sent | cancelled (the guarded task was done first)
+    status: Mapped[str] = mapped_column(String(16))
+    fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxMessage(Base):
+    """A message to a person, written in the same transaction as what caused it, delivered
+    by e-mail afterwards with retries, and shown in the person's in-app list."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id"))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    # pending -> sent | undeliverable (no e-mail address; shown in the app only)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class HistoryEvent(Base):

@@ -214,7 +214,7 @@ class CaseRunner:
         if event:
             action, summary, task_name, before, after = event
             history.record(session, case, now, actor, action, summary, task=task_name, before=before, after=after)
-        tracking.sync(session, case, workflow, diagram, now, actor)
+        tracking.sync(session, case, self._case_type(case.case_type), workflow, diagram, now, actor)
         for kind in escalations:
             history.record(session, case, now, None, "deadline.escalated", f"Påminnelse om frist: {kind}",
                            after={"kind": kind})

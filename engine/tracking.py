@@ -4,22 +4,27 @@ Inboxes and deadline sweeps query these tables; they never deserialize a case to
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine import history
+from engine.casetypes import CaseType, ReminderLevel
 from engine.clock import STOCKHOLM
 from engine.diagrams import Diagram
-from engine.models import Case, Deadline, OpenTask
+from engine.models import Case, Deadline, OpenTask, Reminder
+
+OPEN_DEADLINES = ("pending", "overdue")
+# A deadline whose case type names no reminders still fires its timer when due.
+DEFAULT_REMINDERS = (ReminderLevel("due", 0, ("assignee",)),)
 
 
-def sync(session: Session, case: Case, workflow: BpmnWorkflow, diagram: Diagram, now: datetime,
-         actor: str | None) -> None:
+def sync(session: Session, case: Case, case_type: CaseType, workflow: BpmnWorkflow, diagram: Diagram,
+         now: datetime, actor: str | None) -> None:
     _sync_tasks(session, case, workflow, now)
-    _sync_deadlines(session, case, workflow, diagram, now, actor)
+    _sync_deadlines(session, case, case_type, workflow, diagram, now, actor)
 
 
 def ready_user_tasks(workflow: BpmnWorkflow):
@@ -39,31 +44,56 @@ def _sync_tasks(session, case, workflow, now):
                                  title=spec.bpmn_name or spec.name, lane=spec.lane, ready_since=now))
 
 
-def _sync_deadlines(session, case, workflow, diagram, now, actor):
+DEADLINE_SUMMARIES = {"overdue": "Frist passerad", "met": "Frist hållen", "late": "Frist överskriden"}
+
+
+def _sync_deadlines(session, case, case_type, workflow, diagram, now, actor):
+    """pending -> overdue when the timer has fired; -> met or late when the guarded task is done."""
     timers = {str(task.id): task for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.COMPLETED)
               if task.task_spec.name in diagram.timers}
     rows = {row.timer_id: row for row in session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
     for timer_id, task in timers.items():
         if timer_id not in rows:
-            rows[timer_id] = _open_deadline(session, case, task, diagram.timers[task.task_spec.name], now, actor)
+            rows[timer_id] = _open_deadline(session, case, case_type, task, diagram.timers[task.task_spec.name],
+                                            now, actor)
     for timer_id, row in rows.items():
-        task = timers.get(timer_id)
-        if row.status != "pending" or (task is not None and task.has_state(TaskState.WAITING)):
+        if row.status not in OPEN_DEADLINES:
             continue
-        row.status = "fired" if task is not None else ("met" if now < row.due_at else "late")
-        row.resolved_at = now
-        summary = {"fired": "Frist passerad", "met": "Frist hållen", "late": "Frist överskriden"}[row.status]
-        history.record(session, case, now, actor, f"deadline.{row.status}",
-                       f"{summary}: {row.label}{lateness(row.due_at, now)}",
+        task = timers.get(timer_id)
+        if task is None or _guarded_task_done(task, row.guarded_task):
+            status = "met" if row.status == "pending" and now < row.due_at else "late"
+            row.resolved_at = now
+            session.execute(update(Reminder).where(Reminder.deadline_id == row.id, Reminder.status == "pending")
+                            .values(status="cancelled"))
+        elif task.has_state(TaskState.COMPLETED) and row.status == "pending":
+            status = "overdue"
+        else:
+            continue
+        row.status = status
+        history.record(session, case, now, actor, f"deadline.{status}",
+                       f"{DEADLINE_SUMMARIES[status]}: {row.label}{lateness(row.due_at, now)}",
                        task=row.guarded_task, after={"kind": row.kind, "due_at": row.due_at.isoformat()})
 
 
-def _open_deadline(session, case, task, timer, now, actor) -> Deadline:
+def _guarded_task_done(timer_task, guarded: str) -> bool:
+    # A boundary timer and the task it guards are children of the same split task.
+    for sibling in timer_task.parent.children:
+        if sibling.task_spec.name == guarded:
+            return not sibling.has_state(TaskState.READY | TaskState.STARTED | TaskState.WAITING)
+    return True
+
+
+def _open_deadline(session, case, case_type, task, timer, now, actor) -> Deadline:
     due_at = task.task_spec.event_definition.get_datetime(task._get_internal_data("event_value"))
     row = Deadline(case_id=case.id, kind=timer.kind, timer_id=str(task.id), timer_name=timer.name,
                    guarded_task=timer.guarded_task, label=timer.label, due_at=due_at, status="pending",
                    created_at=now)
     session.add(row)
+    session.flush()
+    for level in case_type.reminders.get(timer.kind) or DEFAULT_REMINDERS:
+        session.add(Reminder(deadline_id=row.id, case_id=case.id, level=level.level,
+                             fire_at=due_at + timedelta(days=level.days), notify=list(level.notify),
+                             status="pending"))
     history.record(session, case, now, actor, "deadline.set",
                    f"Frist satt: {timer.label}, senast {local_time(due_at)}{lateness(due_at, now)}",
                    task=timer.guarded_task, after={"kind": timer.kind, "due_at": due_at.isoformat()})

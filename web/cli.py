@@ -21,7 +21,7 @@ from engine.tracking import local_time
 from web.services import services
 
 STATUS_LABELS = {"open": "öppet", "closed": "avslutat"}
-DEADLINE_LABELS = {"pending": "väntar", "met": "hållen", "late": "överskriden", "fired": "passerad"}
+DEADLINE_LABELS = {"pending": "väntar", "overdue": "försenad", "met": "hållen", "late": "överskriden"}
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ import re
 from marshmallow import fields, post_load, validate
 
 from engine.calendar import Period
-from engine.casetypes import CaseType
+from engine.casetypes import CaseType, ReminderLevel
 from workflows.forms import (
     Boolean, FormSchema, SchemaForm, choice, in_order, known_person, known_unit, not_before_report,
     not_in_future, person_with_role, required_when, scale, text,
@@ -52,6 +52,18 @@ DEADLINES = {
     "ivo_notification": Period(7, "days"),
     "ivo_supplement": Period(2, "months"),
     "follow_up": Period(6, "months"),
+}
+
+# Who is reminded of each deadline (shared/domain.md §4). Every deadline has a "due" level,
+# which also runs the diagram's timer.
+REMINDERS = {
+    "registration": (ReminderLevel("due", 0, ("enhetschef", "registrator")),),
+    "investigator_assignment": (ReminderLevel("due", 0, ("avdelningschef",)),
+                                ReminderLevel("overdue", 3, ("forvaltningschef",))),
+    "investigation": (ReminderLevel("before", -5, ("assignee",)), ReminderLevel("due", 0, ("avdelningschef",))),
+    "ivo_notification": (ReminderLevel("due", 0, ("assignee", "avdelningschef")),),
+    "ivo_supplement": (ReminderLevel("before", -14, ("assignee",)), ReminderLevel("due", 0, ("avdelningschef",))),
+    "follow_up": (ReminderLevel("before", -14, ("assignee",)), ReminderLevel("due", 0, ("avdelningschef",))),
 }
 
 PERSONAL_IDENTITY_NUMBER = re.compile(r"\b(\d{2})?\d{6}[-+]?\d{4}\b")
@@ -252,4 +264,5 @@ CASE_TYPE = CaseType(
         "close": SchemaForm("Avsluta med ställningstagande", CloseSchema, rules=(not_in_future("closed_on"),)),
     },
     deadlines=DEADLINES,
+    reminders=REMINDERS,
 )

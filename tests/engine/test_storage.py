@@ -42,7 +42,7 @@ def test_a_backdated_report_is_overdue_at_once_and_says_by_how_much(cases, runne
     # and the clock says Mon 11-23 10:00.
     case = cases.file(received_on=cases.day(-35), occurred_on=cases.day(-36), noticed_on=cases.day(-36))
     events = runner.case_history(case, "erik")
-    fired = [e.summary for e in events if e.action == "deadline.fired"]
+    fired = [e.summary for e in events if e.action == "deadline.overdue"]
     assert fired == ["Frist passerad: Registreringsfrist (33 dagar sen)"]
     assert any(e.action == "deadline.escalated" for e in events)
 
