@@ -18,20 +18,26 @@ class Sight(Enum):
     FULL = "full"
 
 
-def may_complete(directory: Directory, person_id: str, case: Case, task_name: str, lane: str | None) -> bool:
-    if person_id == case.concerns_person_id:
-        return False
+def task_workers(directory: Directory, case: Case, task_name: str, lane: str | None) -> set[str]:
+    """Who may work a task of a case: the delegate for a decision, else the person assigned the
+    lane's role on the case, else whoever holds that role for the case's unit."""
     delegate = directory.delegation(f"{case.case_type}.{task_name}")
     if delegate is not None:
-        if delegate.person_id:
-            return delegate.person_id == person_id
-        return directory.holds(person_id, delegate.role, case.unit)
-    role = lane_role(lane)
-    if role is None:
-        return False
-    if role in case.assignees:
-        return case.assignees[role] == person_id
-    return directory.holds(person_id, role, case.unit)
+        people = {delegate.person_id} if delegate.person_id else set(directory.holders(delegate.role, case.unit))
+    else:
+        role = lane_role(lane)
+        if role is None:
+            people = set()
+        elif role in case.assignees:
+            people = {case.assignees[role]}
+        else:
+            people = set(directory.holders(role, case.unit))
+    people.discard(case.concerns_person_id)
+    return people
+
+
+def may_complete(directory: Directory, person_id: str, case: Case, task_name: str, lane: str | None) -> bool:
+    return person_id in task_workers(directory, case, task_name, lane)
 
 
 def sight(directory: Directory, person_id: str, case: Case) -> Sight:

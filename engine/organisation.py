@@ -178,15 +178,23 @@ class Directory:
     def holds(self, person_id: str, role: str, unit: Unit | None = None) -> bool:
         """Does the person hold the role for this unit (directly, through its department,
         or organisation-wide)? Without a unit: for any unit at all."""
-        query = select(RoleAssignment.id).where(RoleAssignment.person_id == person_id,
-                                                RoleAssignment.role == role)
+        query = self._role_holders(role, unit).where(RoleAssignment.person_id == person_id)
+        return self.session.scalar(query.limit(1)) is not None
+
+    def holders(self, role: str, unit: Unit) -> list[str]:
+        """Everyone who holds the role for this unit, by person id."""
+        return sorted(set(self.session.scalars(self._role_holders(role, unit))))
+
+    @staticmethod
+    def _role_holders(role: str, unit: Unit | None):
+        query = select(RoleAssignment.person_id).where(RoleAssignment.role == role)
         if unit is not None:
             query = query.where(or_(
                 RoleAssignment.unit_id == unit.id,
                 RoleAssignment.department_id == unit.department_id,
                 (RoleAssignment.unit_id.is_(None) & RoleAssignment.department_id.is_(None)),
             ))
-        return self.session.scalar(query.limit(1)) is not None
+        return query
 
     def roles_of(self, person_id: str) -> list[RoleAssignment]:
         return list(self.session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person_id)))

@@ -128,6 +128,18 @@ class CaseRunner:
         except StaleDataError as error:
             raise Conflict(f"ärendet {case_ref} ändrades av någon annan samtidigt; läs om det") from error
 
+    def run_due_timers(self, session: Session, case: Case) -> None:
+        """Within the caller's transaction: fire the case's timers that are due by the clock,
+        so the diagram's escalation paths run."""
+        case_type = self._case_type(case.case_type)
+        diagram = self.diagrams.for_version(case.diagram_version)
+        escalations: list[str] = []
+        workflow = state.restore(case.state, diagram.spec, diagram.subprocess_specs,
+                                 self._script_engine(case_type, Directory(session), escalations))
+        workflow.refresh_timers()
+        self._run(workflow)
+        self._save(session, case, workflow, diagram, self.clock.now(), None, escalations)
+
     # -- reads (each one logged) ----------------------------------------------
 
     def show_case(self, case_ref: str, reader: str) -> CaseView:
