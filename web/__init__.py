@@ -14,6 +14,10 @@ def create_app(config: dict | None = None) -> Flask:
         DATABASE_URL=f"sqlite:///{Path(app.instance_path) / 'lexflow.db'}",
         BPMN_DIR=str(ROOT / "bpmn"),
         ORGANISATION_FILE=str(ROOT / "demo" / "organisation.yaml"),
+        SMTP_HOST="localhost",
+        SMTP_PORT=25,
+        MAIL_SENDER="lexflow@localhost",
+        SWEEP_INTERVAL_SECONDS=60,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("LEXFLOW")  # e.g. LEXFLOW_DATABASE_URL

@@ -10,6 +10,8 @@ import workflows
 from engine.clock import Clock
 from engine.db import Database
 from engine.diagrams import DiagramStore
+from engine.deadlines import DeadlineSweeper
+from engine.outbox import Outbox, SmtpSettings
 from engine.runner import CaseRunner
 
 
@@ -29,6 +31,16 @@ class Services:
     @cached_property
     def runner(self) -> CaseRunner:
         return CaseRunner(self.db, self.diagrams, self.clock)
+
+    @cached_property
+    def sweeper(self) -> DeadlineSweeper:
+        return DeadlineSweeper(self.db, self.runner, self.clock)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        smtp = SmtpSettings(host=self.config["SMTP_HOST"], port=int(self.config["SMTP_PORT"]),
+                            sender=self.config["MAIL_SENDER"])
+        return Outbox(self.db, smtp, self.clock)
 
 
 def services() -> Services:

@@ -1,0 +1,114 @@
+"""The deadline sweep: find reminders that are due, by index, and fire each exactly once.
+
+Each reminder fires in its own transaction: the reminder is claimed (moved out of 'pending'
+by a conditional UPDATE that only one transaction can win), a 'due' reminder runs the
+diagram's timer, messages go into the outbox, and the history records who was reminded.
+A reminder whose transaction fails stays pending and is tried again by the next sweep.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import access, history, outbox
+from engine.clock import Clock
+from engine.db import Database
+from engine.errors import LexflowError
+from engine.models import Case, Deadline, Reminder
+from engine.organisation import Directory
+from engine.runner import CaseRunner
+from engine.tracking import lateness, local_time
+
+log = logging.getLogger(__name__)
+
+# A reminder fired this long after its time says that it is late (the system was down).
+LATE_AFTER = timedelta(hours=1)
+LEVEL_TEXT = {
+    "before": "Fristen närmar sig.",
+    "due": "Fristen har gått ut.",
+    "overdue": "Fristen är överskriden och ärendet eskaleras till dig.",
+}
+
+
+@dataclass
+class Sweep:
+    fired: list[int] = field(default_factory=list)
+    retry: list[int] = field(default_factory=list)
+
+
+class DeadlineSweeper:
+    def __init__(self, db: Database, runner: CaseRunner, clock: Clock):
+        self.db, self.runner, self.clock = db, runner, clock
+
+    @staticmethod
+    def due_query(now: datetime):
+        return (select(Reminder.id).where(Reminder.status == "pending", Reminder.fire_at <= now)
+                .order_by(Reminder.fire_at, Reminder.id))
+
+    def sweep(self) -> Sweep:
+        result = Sweep()
+        with self.db.unit_of_work() as session:
+            due = list(session.scalars(self.due_query(self.clock.now())))
+        for reminder_id in due:
+            try:
+                if self.fire(reminder_id):
+                    result.fired.append(reminder_id)
+            except (StaleDataError, LexflowError) as error:
+                # The case changed under us, or its diagram failed: try again next sweep.
+                log.warning("reminder %s not fired: %s", reminder_id, error)
+                result.retry.append(reminder_id)
+        return result
+
+    def next_fire_at(self) -> datetime | None:
+        with self.db.unit_of_work() as session:
+            return session.scalar(select(func.min(Reminder.fire_at)).where(Reminder.status == "pending"))
+
+    def fire(self, reminder_id: int) -> bool:
+        """Fire one reminder; False if someone else already did."""
+        now = self.clock.now()
+        with self.db.unit_of_work() as session:
+            claimed = session.execute(
+                update(Reminder).where(Reminder.id == reminder_id, Reminder.status == "pending")
+                .values(status="sent", fired_at=now)).rowcount
+            if not claimed:
+                return False
+            reminder = session.get(Reminder, reminder_id)
+            deadline = session.get(Deadline, reminder.deadline_id)
+            case = session.get(Case, reminder.case_id)
+            if reminder.level == "due" and deadline.status == "pending":
+                self.runner.run_due_timers(session, case)
+            self._notify(session, case, deadline, reminder, now)
+            return True
+
+    def _notify(self, session: Session, case: Case, deadline: Deadline, reminder: Reminder, now: datetime):
+        directory = Directory(session)
+        diagram = self.runner.diagrams.for_version(case.diagram_version)
+        guarded = diagram.spec.task_specs[deadline.guarded_task]
+        people: set[str] = set()
+        for name in reminder.notify:
+            if name == "assignee":
+                people |= access.task_workers(directory, case, deadline.guarded_task, guarded.lane)
+            else:
+                people |= set(directory.holders(name, case.unit)) - {case.concerns_person_id}
+        late = now - reminder.fire_at >= LATE_AFTER
+        late_note = f" Påminnelsen skickas sent{lateness(reminder.fire_at, now)}." if late else ""
+        subject = f"Påminnelse: {deadline.label} i {case.diary_number}"
+        for person_id in sorted(people):
+            person = directory.person(person_id)
+            body = (f"Hej {person.name},\n\n"
+                    f"Ärende {case.diary_number}: steget \"{guarded.bpmn_name}\" har frist "
+                    f"{local_time(deadline.due_at)}{lateness(deadline.due_at, now)}. "
+                    f"{LEVEL_TEXT[reminder.level]}{late_note}\n\n"
+                    "Logga in i lexflow för att se ärendet.\n")
+            outbox.queue(session, person, subject, body, now, case_id=case.id, reminder_id=reminder.id)
+        recipients = ", ".join(sorted(people)) or "ingen (ingen har rollen)"
+        history.record(session, case, now, None, f"reminder.{reminder.level}",
+                       f"Påminnelse om {deadline.label} till {recipients}{late_note}",
+                       task=deadline.guarded_task,
+                       after={"kind": deadline.kind, "level": reminder.level, "recipients": sorted(people),
+                              "late": late})
