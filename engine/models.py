@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (
-    JSON, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text,
-    TypeDecorator, UniqueConstraint,
+    JSON, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
+    Text, TypeDecorator, Unicode, UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -258,3 +258,13 @@ class AccessLogEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
 
 
+
+
+# APScheduler's persistent job store (engine/scheduler.py). Its layout is APScheduler's own;
+# it is declared here so that Alembic creates it with everything else.
+scheduler_jobs = Table(
+    "scheduler_jobs", Base.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)

@@ -23,7 +23,7 @@ from engine.db import Database
 from engine.diagrams import Diagram, DiagramStore
 from engine.diary import next_diary_number
 from engine.errors import Conflict, Forbidden, LexflowError, NotFound
-from engine.models import Case, CaseLink, Deadline, HistoryEvent, OpenTask
+from engine.models import Case, CaseLink, Deadline, HistoryEvent, OpenTask, OutboxMessage
 from engine.organisation import Directory
 from engine.scripting import DiagramScriptEngine
 
@@ -166,6 +166,25 @@ class CaseRunner:
             rows = session.execute(query.order_by(OpenTask.ready_since, Case.id)).all()
             return [(case.diary_number, task) for case, task in rows
                     if access.may_complete(directory, person, case, task.name, task.lane)]
+
+    def open_deadlines(self, person: str, overdue: bool = False) -> list[tuple[str, Deadline]]:
+        """Open deadlines in the cases a person may read, soonest first: (diary number, deadline)."""
+        with self.db.unit_of_work() as session:
+            directory = Directory(session)
+            directory.person(person)
+            query = (select(Case, Deadline).join(Deadline, Deadline.case_id == Case.id)
+                     .where(Deadline.status.in_(tracking.OPEN_DEADLINES)).order_by(Deadline.due_at))
+            if overdue:
+                query = query.where(Deadline.due_at <= self.clock.now())
+            return [(case.diary_number, deadline) for case, deadline in session.execute(query).all()
+                    if access.sight(directory, person, case) is Sight.FULL]
+
+    def messages_for(self, person: str) -> list[OutboxMessage]:
+        """A person's reminders and messages in the app, newest first."""
+        with self.db.unit_of_work() as session:
+            Directory(session).person(person)
+            return list(session.scalars(select(OutboxMessage).where(OutboxMessage.person_id == person)
+                                        .order_by(OutboxMessage.id.desc())))
 
     # -- internals ------------------------------------------------------------
 

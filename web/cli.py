@@ -17,7 +17,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from engine import organisation
 from engine.access import Sight
 from engine.errors import LexflowError
-from engine.tracking import local_time
+from engine.tracking import lateness, local_time
 from web.services import services
 
 STATUS_LABELS = {"open": "öppet", "closed": "avslutat"}
@@ -82,6 +82,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(org_group)
     app.cli.add_command(case_group)
     app.cli.add_command(task_group)
+    app.cli.add_command(deadlines_group)
+    app.cli.add_command(scheduler)
+    app.cli.add_command(outbox_group)
+    app.cli.add_command(messages)
 
 
 @click.group(cls=AppGroup, name="db", help="Databasen.")
@@ -248,6 +252,68 @@ def task_complete(case_ref, task_name, person, pairs, data_file, expect_version)
                                            expected_version=expect_version)
     nxt = ", ".join(t.name for t in view.tasks) or ("inga; ärendet är avslutat" if view.status == "closed" else "inga")
     click.echo(f"{view.diary_number}: {task_name} utförd. Nästa steg: {nxt}")
+
+
+@click.group(cls=AppGroup, name="deadlines", help="Frister.")
+def deadlines_group():
+    pass
+
+
+@deadlines_group.command("list", help="Öppna frister i ärenden du får läsa, närmast först.")
+@click.option("--overdue", is_flag=True, help="Bara de som har passerat.")
+@as_person
+@reports_errors
+def deadlines_list(overdue, person):
+    rows = services().runner.open_deadlines(person, overdue=overdue)
+    if not rows:
+        click.echo("inga frister")
+    now = services().clock.now()
+    for diary_number, deadline in rows:
+        click.echo(f"{diary_number:<16} {deadline.label:<26} senast {local_time(deadline.due_at)}  "
+                   f"{DEADLINE_LABELS[deadline.status]}{lateness(deadline.due_at, now)}")
+
+
+@deadlines_group.command("sweep", help="Skicka de påminnelser som har förfallit, en gång.")
+@reports_errors
+def deadlines_sweep():
+    result = services().sweeper.sweep()
+    click.echo(f"{len(result.fired)} påminnelser skickade, {len(result.retry)} försöks igen senare")
+
+
+@click.command("scheduler", help="Kör schemaläggaren: frister och utskick av e-post (tills den stoppas).")
+@with_appcontext
+@reports_errors
+def scheduler():
+    from engine import scheduler as scheduling
+
+    svc = services()
+    click.echo(f"schemaläggaren startar: fristsvep var {svc.config['SWEEP_INTERVAL_SECONDS']} s, "
+               f"e-post via {svc.config['SMTP_HOST']}:{svc.config['SMTP_PORT']}")
+    scheduling.build(svc.db, svc.sweeper, svc.outbox, int(svc.config["SWEEP_INTERVAL_SECONDS"])).start()
+
+
+@click.group(cls=AppGroup, name="outbox", help="Utgående e-post.")
+def outbox_group():
+    pass
+
+
+@outbox_group.command("deliver", help="Skicka väntande e-post nu.")
+@reports_errors
+def outbox_deliver():
+    result = services().outbox.deliver()
+    click.echo(f"{result.sent} skickade, {result.failed} misslyckades (försöks igen senare)")
+
+
+@click.command("messages", help="Dina meddelanden och påminnelser i lexflow.")
+@with_appcontext
+@as_person
+@reports_errors
+def messages(person):
+    rows = services().runner.messages_for(person)
+    if not rows:
+        click.echo("inga meddelanden")
+    for message in rows:
+        click.echo(f"{local_time(message.created_at)}  {message.subject}")
 
 
 if __name__ == "__main__":

@@ -73,3 +73,22 @@ def test_flask_cli_runs_the_same_commands(database_url, tmp_path):
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "inga uppgifter"
+
+
+def test_deadlines_list_shows_what_is_overdue_and_by_how_much(cli, cases, clock):
+    from datetime import timedelta
+
+    late = cases.file(received_on=cases.day(-10), occurred_on=cases.day(-10), noticed_on=cases.day(-10))
+    on_time = cases.file()
+    overdue = cli("deadlines", "list", "--overdue", "--as", "erik")
+    assert late in overdue.output and on_time not in overdue.output
+    assert "Registreringsfrist" in overdue.output and "dagar sen" in overdue.output
+    everything = cli("deadlines", "list", "--as", "erik")
+    assert late in everything.output and on_time in everything.output
+    assert cli("deadlines", "list", "--as", "lena").output.strip() == "inga frister"
+
+    clock.advance(timedelta(days=1))
+    swept = cli("deadlines", "sweep")
+    assert swept.output.strip() == "2 påminnelser skickade, 0 försöks igen senare"
+    reminders = cli("messages", "--as", "rita")
+    assert f"Påminnelse: Registreringsfrist i {late}" in reminders.output
