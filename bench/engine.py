@@ -51,8 +51,8 @@ from sqlalchemy import Text, cast, func, select  # noqa: E402
 
 import workflows  # noqa: E402
 from demo.lex_sarah import CaseDriver  # noqa: E402
-from engine import organisation  # noqa: E402
 from engine.clock import STOCKHOLM, FixedClock  # noqa: E402
+from bench.common import open_database  # noqa: E402
 from engine.db import Database  # noqa: E402
 from engine.diagrams import Diagram, DiagramStore  # noqa: E402
 from engine.models import Case, DiagramVersion  # noqa: E402
@@ -102,17 +102,6 @@ class Sizes:
 
 
 # -- the persisted engine ---------------------------------------------------
-
-def open_database(url: str) -> Database:
-    """Create the schema and load the demo organisation, in an empty database."""
-    db = Database(url)
-    db.upgrade()
-    with db.unit_of_work() as session:
-        if session.scalar(select(func.count()).select_from(Case)):
-            raise SystemExit(f"{url} already holds cases; the benchmark needs an empty database")
-        organisation.load(session, organisation.read_file(ROOT / "demo" / "organisation.yaml"))
-    return db
-
 
 def run_persisted(db: Database, driver: CaseDriver, report_text: str, cases: int) -> Timing:
     """File and walk `cases` cases through CaseRunner: one transaction per step."""

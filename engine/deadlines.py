@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.exc import SQLAlchemyError
 
 from engine import access, history, outbox
 from engine.clock import Clock
@@ -58,15 +58,20 @@ class DeadlineSweeper:
             try:
                 if self.fire(reminder_id):
                     result.fired.append(reminder_id)
-            except (StaleDataError, LexflowError) as error:
-                # The case changed under us, or its diagram failed: try again next sweep.
+            except (SQLAlchemyError, LexflowError) as error:
+                # The case changed under us, the database was busy, or the diagram failed:
+                # the reminder is still pending and the next sweep tries again.
                 log.warning("reminder %s not fired: %s", reminder_id, error)
                 result.retry.append(reminder_id)
         return result
 
     def next_fire_at(self) -> datetime | None:
+        """When the next reminder comes due. Ones already due but not fired (they failed) are
+        left to the periodic sweep, so a failing reminder cannot make the sweep spin."""
+        now = self.clock.now()
         with self.db.unit_of_work() as session:
-            return session.scalar(select(func.min(Reminder.fire_at)).where(Reminder.status == "pending"))
+            return session.scalar(select(func.min(Reminder.fire_at))
+                                  .where(Reminder.status == "pending", Reminder.fire_at > now))
 
     def fire(self, reminder_id: int) -> bool:
         """Fire one reminder; False if someone else already did."""

@@ -2,7 +2,6 @@
 import threading
 from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from engine.clock import STOCKHOLM

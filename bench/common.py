@@ -1,0 +1,23 @@
+"""What the benchmark scripts share: an empty database with the demo organisation."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from engine import organisation
+from engine.db import Database
+from engine.models import Case
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def open_database(url: str) -> Database:
+    """Create the schema and load the demo organisation, in an empty database."""
+    db = Database(url)
+    db.upgrade()
+    with db.unit_of_work() as session:
+        if session.scalar(select(func.count()).select_from(Case)):
+            raise SystemExit(f"{url} already holds cases; the benchmark needs an empty database")
+        organisation.load(session, organisation.read_file(ROOT / "demo" / "organisation.yaml"))
+    return db
