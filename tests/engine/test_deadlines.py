@@ -136,3 +136,11 @@ def test_a_reminder_to_someone_without_e_mail_stays_in_the_app(cases, services, 
     with services.db.unit_of_work() as session:
         statuses = dict(session.execute(select(OutboxMessage.person_id, OutboxMessage.status)).all())
     assert statuses == {"erik": "pending", "rita": "in_app"}
+
+
+def test_the_next_sweep_is_planned_for_the_next_reminder_not_for_one_already_due(cases, services, clock):
+    cases.file(received_on="2026-11-23", noticed_on="2026-11-22", occurred_on="2026-11-22")
+    assert services.sweeper.next_fire_at() == at(2026, 11, 25, 0, 0)
+    clock.set(at(2026, 11, 25, 0, 0, 1))
+    # Due but not fired (say its firing failed): left to the periodic sweep, so no busy loop.
+    assert services.sweeper.next_fire_at() is None
