@@ -277,7 +277,8 @@ def deadlines_list(overdue, person):
 @reports_errors
 def deadlines_sweep():
     result = services().sweeper.sweep()
-    click.echo(f"{len(result.fired)} påminnelser skickade, {len(result.retry)} försöks igen senare")
+    sent = "1 påminnelse skickad" if len(result.fired) == 1 else f"{len(result.fired)} påminnelser skickade"
+    click.echo(f"{sent}, {len(result.retry)} försöks igen senare")
 
 
 @click.command("scheduler", help="Kör schemaläggaren: frister och utskick av e-post (tills den stoppas).")
