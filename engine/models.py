@@ -222,7 +222,7 @@ class OutboxMessage(Base):
     reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id"))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    # pending -> sent | undeliverable (no e-mail address; shown in the app only)
+    # pending -> sent; in_app when the person has no e-mail address (shown in the app only)
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -256,8 +256,6 @@ class AccessLogEntry(Base):
     person_id: Mapped[str] = mapped_column(String(64), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     action: Mapped[str] = mapped_column(String(64))
-
-
 
 
 # APScheduler's persistent job store (engine/scheduler.py). Its layout is APScheduler's own;
