@@ -258,6 +258,41 @@ class AccessLogEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
 
 
+# -- signing in ------------------------------------------------------------
+
+class Credential(Base):
+    """A person's password, as an argon2 hash. People come from the organisation file;
+    passwords are set with `lexflow user password`."""
+
+    __tablename__ = "credentials"
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LoginFailure(Base):
+    """A failed sign-in; recent failures per user name slow down password guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiToken(Base):
+    """A token another system uses for the JSON API, acting as a person of the organisation.
+    Only its SHA-256 is stored; the token itself is shown once, when it is made."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 # APScheduler's persistent job store (engine/scheduler.py). Its layout is APScheduler's own;
 # it is declared here so that Alembic creates it with everything else.
 scheduler_jobs = Table(

@@ -1,6 +1,7 @@
 """How people reach lexflow: the Flask application factory (`flask --app web`)."""
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from flask import Flask
@@ -18,15 +19,32 @@ def create_app(config: dict | None = None) -> Flask:
         SMTP_PORT=25,
         MAIL_SENDER="lexflow@localhost",
         SWEEP_INTERVAL_SECONDS=60,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("LEXFLOW")  # e.g. LEXFLOW_DATABASE_URL
     if config:
         app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
+    from web import api, cli, pages
     from web.services import Services
-    from web import cli
 
     app.extensions["lexflow"] = Services(app.config)
     cli.register(app)
+    pages.init_app(app)
+    api.init_app(app)
     return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """A random key kept in the instance folder, so sessions survive a restart and every
+    process of one installation signs cookies alike."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -14,7 +14,10 @@ import yaml
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-from engine import organisation
+from sqlalchemy import select
+
+from engine import accounts, organisation
+from engine.models import Person
 from engine.access import Sight
 from engine.errors import LexflowError
 from engine.tracking import lateness, local_time
@@ -86,6 +89,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(scheduler)
     app.cli.add_command(outbox_group)
     app.cli.add_command(messages)
+    app.cli.add_command(user_group)
+    app.cli.add_command(token_group)
+    app.cli.add_command(serve)
 
 
 @click.group(cls=AppGroup, name="db", help="Databasen.")
@@ -119,11 +125,17 @@ def init(org_file):
 def demo():
     from demo.lex_sarah import file_demo_cases
 
+    from demo import DEMO_PASSWORD
+
     svc = services()
     for diary_number in file_demo_cases(svc.runner, svc.clock):
         view = svc.runner.show_case(diary_number, "fredrik")
         steps = ", ".join(t.name for t in view.tasks) or STATUS_LABELS[view.status]
         click.echo(f"{diary_number:<14} {view.unit:<18} {steps}")
+    with svc.db.unit_of_work() as session:
+        for person in session.scalars(select(Person)):
+            accounts.set_password(session, person.id, DEMO_PASSWORD, svc.clock.now())
+    click.echo(f"Alla demopersoner har lösenordet {DEMO_PASSWORD!r}.")
 
 
 @click.group(cls=AppGroup, name="org", help="Organisationen: enheter, personer, roller, delegering.")
@@ -315,6 +327,60 @@ def messages(person):
         click.echo("inga meddelanden")
     for message in rows:
         click.echo(f"{local_time(message.created_at)}  {message.subject}")
+
+
+@click.group(cls=AppGroup, name="user", help="Inloggning för personerna i organisationen.")
+def user_group():
+    pass
+
+
+@user_group.command("password", help="Sätt en persons lösenord (frågas efter om det inte anges).")
+@click.argument("person_id")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Lösenordet; utelämna för att skriva det dolt.")
+@reports_errors
+def user_password(person_id, password):
+    svc = services()
+    with svc.db.unit_of_work() as session:
+        accounts.set_password(session, person_id, password, svc.clock.now())
+    click.echo(f"lösenordet för {person_id} är satt")
+
+
+@click.group(cls=AppGroup, name="token", help="API-nycklar för andra system.")
+def token_group():
+    pass
+
+
+@token_group.command("create", help="Skapa en API-nyckel som agerar som en person; visas bara nu.")
+@as_person
+@click.option("--name", required=True, help="Vilket system som använder nyckeln.")
+@reports_errors
+def token_create(person, name):
+    svc = services()
+    with svc.db.unit_of_work() as session:
+        token = accounts.issue_token(session, person, name, svc.clock.now())
+    click.echo(token)
+
+
+@click.command("serve", help="Kör webbservern (utvecklingsserver) med schemaläggaren i samma process.")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-scheduler", is_flag=True, help="Utan schemaläggare (kör då `lexflow scheduler` separat).")
+@reports_errors
+def serve(host, port, no_scheduler):
+    from flask import current_app
+    from werkzeug.serving import run_simple
+
+    from engine import scheduler as scheduling
+
+    svc = services()
+    if not no_scheduler:
+        scheduling.build(svc.db, svc.sweeper, svc.outbox, int(svc.config["SWEEP_INTERVAL_SECONDS"]),
+                         background=True).start()
+    click.echo(f"lexflow på http://{host}:{port}/" + ("" if no_scheduler else " med schemaläggaren"))
+    # No reloader: it would run a second process with a second scheduler.
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
 
 
 if __name__ == "__main__":
