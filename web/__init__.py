@@ -5,8 +5,12 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every form post must carry the session's CSRF token; the JSON API, which signs in with
+# tokens rather than cookies, exempts its blueprints (`csrf.exempt`).
+csrf = CSRFProtect()
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -34,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.extensions["lexflow"] = Services(app.config)
     cli.register(app)
+    csrf.init_app(app)
     pages.init_app(app)
     api.init_app(app)
     return app
