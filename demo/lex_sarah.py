@@ -3,7 +3,7 @@ through them as the people of demo/organisation.yaml would. Used by `lexflow dem
 tests and the benchmarks."""
 from __future__ import annotations
 
-from datetime import timedelta
+from demo.driver import Driver
 
 # Who works each step in the demo organisation (demo/organisation.yaml).
 ACTORS = {
@@ -13,12 +13,10 @@ ACTORS = {
 }
 
 
-class CaseDriver:
-    def __init__(self, runner, clock):
-        self.runner, self.clock = runner, clock
-
-    def day(self, offset: int = 0) -> str:
-        return (self.clock.today() + timedelta(days=offset)).isoformat()
+class CaseDriver(Driver):
+    case_type = "lex_sarah"
+    actors = ACTORS
+    reporter = "anna"
 
     def report(self, **overrides) -> dict:
         return {
@@ -28,9 +26,6 @@ class CaseDriver:
             "affected_individual": "Brukare A", "reporter_name": "Anna Lindqvist",
             "reporter_role": "medarbetare", **overrides,
         }
-
-    def file(self, **overrides) -> str:
-        return self.runner.file_case("lex_sarah", self.report(**overrides), "anna")
 
     def form(self, task: str, **overrides) -> dict:
         today = self.day()
@@ -64,18 +59,6 @@ class CaseDriver:
             "close": {"position": "Åtgärderna är genomförda och följda upp.", "closed_on": today},
         }
         return {**forms[task], **overrides}
-
-    def complete(self, case: str, task: str, **overrides):
-        return self.runner.complete_task(case, task, self.form(task, **overrides), ACTORS[task])
-
-    def walk(self, case: str, *tasks: str, **overrides_by_task):
-        view = None
-        for task in tasks:
-            view = self.complete(case, task, **overrides_by_task.get(task, {}))
-        return view
-
-    def ready(self, case: str) -> list[str]:
-        return sorted(t.name for t in self.runner.show_case(case, "erik").tasks)
 
 
 SERIOUS_PATH = ("protect", "register", "assign_investigator", "investigate", "propose", "decide",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Mapping, Protocol
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol
 
 from engine.calendar import Period
 
@@ -25,6 +25,8 @@ class ValidatedForm:
 
     data: dict
     assignments: dict[str, str] = field(default_factory=dict)
+    # The unit the case is routed to by this form (e.g. a complaint sent to the unit concerned).
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ class CaseType:
 
     The report form's cleaned data must hold `unit` (unit id) and `received_on` (ISO date),
     and may hold `concerns_person` (the staff member the report is about).
+
+    A `public` case type may be filed by anyone without signing in (complaints). A deadline
+    whose default is None is switched off unless the organisation configures it.
+    `linked_reports` build, from this case's data, the report of a case of another type that
+    the diagram files (`file_case("lex_sarah", "escalated_to")`).
     """
 
     id: str
@@ -70,5 +77,7 @@ class CaseType:
     diagram: str
     report: Form
     tasks: Mapping[str, Form]
-    deadlines: Mapping[str, Period]
+    deadlines: Mapping[str, Period | None]
     reminders: Mapping[str, tuple[ReminderLevel, ...]] = field(default_factory=dict)
+    public: bool = False
+    linked_reports: Mapping[str, Callable[[dict], dict]] = field(default_factory=dict)

@@ -31,7 +31,7 @@ DRAWN_ELEMENTS = ("task", "userTask", "scriptTask", "serviceTask", "manualTask",
                   "endEvent", "boundaryEvent", "intermediateCatchEvent", "intermediateThrowEvent",
                   "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
                   "subProcess", "callActivity", "lane", "sequenceFlow")
-DIAGRAM_FUNCTIONS = {"deadline", "escalate"}
+DIAGRAM_FUNCTIONS = {"deadline", "deadline_configured", "escalate", "file_case"}
 
 
 @dataclass(frozen=True)

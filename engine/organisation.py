@@ -14,12 +14,14 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from engine.calendar import Period
+from engine.casetypes import ReminderLevel
 from engine.errors import InvalidData, NotFound
 from engine.models import Delegation, Department, Person, RoleAssignment, Setting, Unit
 
 ROLES = ("medarbetare", "registrator", "enhetschef", "avdelningschef", "utredare",
          "forvaltningschef", "beslutsfattare", "klagomalsdelegation", "mas", "administrator")
 DEFAULT_DIARY_PREFIX = "SOCN"
+REMINDER_LEVELS = ("before", "due", "overdue")
 
 
 def lane_role(lane: str | None) -> str | None:
@@ -67,6 +69,13 @@ class _DelegateSchema(Schema):
             raise ValidationError("ange antingen role eller person")
 
 
+class _ReminderSchema(Schema):
+    level = fields.String(required=True, validate=validate.OneOf(REMINDER_LEVELS))
+    days = fields.Integer(required=True, strict=True)
+    notify = fields.List(fields.String(validate=validate.OneOf((*ROLES, "assignee"))), required=True,
+                         validate=validate.Length(min=1))
+
+
 class OrganisationSchema(Schema):
     name = fields.String(required=True)
     diary_prefix = fields.String(load_default=DEFAULT_DIARY_PREFIX,
@@ -74,8 +83,14 @@ class OrganisationSchema(Schema):
     departments = fields.List(fields.Nested(_DepartmentSchema), required=True)
     people = fields.List(fields.Nested(_PersonSchema), required=True)
     delegation = fields.Dict(keys=fields.String(), values=fields.Nested(_DelegateSchema), load_default=dict)
+    # {case type: {kind: {days: N} | {working_days: N} | {months: N} | false (switched off)}}
     deadlines = fields.Dict(keys=fields.String(),
-                            values=fields.Dict(keys=fields.String(), values=fields.Dict()),
+                            values=fields.Dict(keys=fields.String(), values=fields.Raw()),
+                            load_default=dict)
+    # {case type: {kind: [{level: before|due|overdue, days: N, notify: [role | "assignee", ...]}]}}
+    reminders = fields.Dict(keys=fields.String(),
+                            values=fields.Dict(keys=fields.String(),
+                                               values=fields.List(fields.Nested(_ReminderSchema))),
                             load_default=dict)
 
     @validates_schema
@@ -95,10 +110,16 @@ class OrganisationSchema(Schema):
                 errors[f"delegation.{key}.person"] = [f"okänd person {delegate['person']!r}"]
         for case_type, periods in data["deadlines"].items():
             for kind, period in periods.items():
+                if period is False:
+                    continue
                 try:
                     Period.from_config(period)
                 except ValueError as error:
                     errors[f"deadlines.{case_type}.{kind}"] = [str(error)]
+        for case_type, kinds in data["reminders"].items():
+            for kind, levels in kinds.items():
+                if "due" not in {level["level"] for level in levels}:
+                    errors[f"reminders.{case_type}.{kind}"] = ["en frist måste ha nivån due (den kör diagrammets timer)"]
         if errors:
             raise ValidationError(errors)
 
@@ -134,7 +155,7 @@ def load(session: Session, organisation: dict) -> None:
                                        unit_id=role["unit"], department_id=role["department"]))
     for decision, delegate in organisation["delegation"].items():
         session.add(Delegation(decision=decision, role=delegate["role"], person_id=delegate["person"]))
-    for key in ("name", "diary_prefix", "deadlines"):
+    for key in ("name", "diary_prefix", "deadlines", "reminders"):
         session.merge(Setting(key=key, value={"value": organisation[key]}))
 
 
@@ -153,9 +174,19 @@ class Directory:
     def diary_prefix(self) -> str:
         return self.setting("diary_prefix", DEFAULT_DIARY_PREFIX)
 
-    def deadline_period(self, case_type: str, kind: str, default: Period) -> Period:
+    def deadline_period(self, case_type: str, kind: str, default: Period | None) -> Period | None:
+        """The configured length of a deadline; None when it is switched off."""
         configured = (self.setting("deadlines", {}) or {}).get(case_type, {}).get(kind)
-        return Period.from_config(configured) if configured else default
+        if configured is None:
+            return default
+        return None if configured is False else Period.from_config(configured)
+
+    def reminder_levels(self, case_type: str, kind: str,
+                        default: tuple[ReminderLevel, ...]) -> tuple[ReminderLevel, ...]:
+        configured = (self.setting("reminders", {}) or {}).get(case_type, {}).get(kind)
+        if configured is None:
+            return default
+        return tuple(ReminderLevel(level["level"], level["days"], tuple(level["notify"])) for level in configured)
 
     def person(self, person_id: str) -> Person:
         person = self.session.get(Person, person_id)

@@ -5,7 +5,7 @@ state, the open tasks, the deadlines and the history event together, or nothing 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -63,38 +63,47 @@ class CaseRunner:
 
     # -- steps ---------------------------------------------------------------
 
-    def file_case(self, case_type_id: str, data: dict, actor: str, links: tuple[tuple[str, str], ...] = ()) -> str:
-        """File a report; returns the new case's diary number."""
+    def file_case(self, case_type_id: str, data: dict, actor: str | None,
+                  links: tuple[tuple[str, str], ...] = ()) -> str:
+        """File a report; returns the new case's diary number. `actor` None is the public,
+        allowed only for public case types (complaints)."""
+        with self.db.unit_of_work() as session:
+            return self._file(session, case_type_id, data, actor, links).diary_number
+
+    def _file(self, session: Session, case_type_id: str, data: dict, actor: str | None,
+              links: tuple[tuple[str, str], ...]) -> Case:
         case_type = self._case_type(case_type_id)
         diagram = self.diagrams.current[case_type_id]
-        with self.db.unit_of_work() as session:
-            directory = Directory(session)
+        directory = Directory(session)
+        if actor is not None:
             directory.person(actor)
-            report = case_type.report.validate(data, FormContext(directory, self.clock.today(), {})).data
-            now = self.clock.now()
-            case = Case(
-                diary_number=next_diary_number(session, directory.diary_prefix(), self.clock.today().year),
-                case_type=case_type_id, unit_id=directory.unit(report["unit"]).id, status="open",
-                received_on=date.fromisoformat(report["received_on"]), reported_by=actor,
-                concerns_person_id=report.get("concerns_person"),
-                diagram_version_id=self._version_ids[case_type_id], state=b"", data={"report": report},
-                assignees={}, created_at=now, updated_at=now,
-            )
-            session.add(case)
-            session.flush()
-            for relation, other_ref in links:
-                session.add(CaseLink(source_case_id=case.id, target_case_id=self._find(session, other_ref).id,
-                                     relation=relation, created_at=now))
-            history.record(session, case, now, actor, "case.filed",
-                           f"{case_type.name}: rapport inlämnad", after=report)
-            escalations: list[str] = []
-            workflow = BpmnWorkflow(diagram.spec, diagram.subprocess_specs,
-                                    script_engine=self._script_engine(case_type, directory, escalations))
-            for task in workflow.get_tasks(state=TaskState.READY):
-                task.data.update(_flow_data(report, diagram))
-            self._run(workflow)
-            self._save(session, case, workflow, diagram, now, actor, escalations)
-            return case.diary_number
+        elif not case_type.public:
+            raise Forbidden(f"{case_type.name} kan bara lämnas in av inloggade")
+        report = case_type.report.validate(data, FormContext(directory, self.clock.today(), {})).data
+        now = self.clock.now()
+        case = Case(
+            diary_number=next_diary_number(session, directory.diary_prefix(), self.clock.today().year),
+            case_type=case_type_id, unit_id=directory.unit(report["unit"]).id, status="open",
+            received_on=date.fromisoformat(report["received_on"]), reported_by=actor,
+            concerns_person_id=report.get("concerns_person"),
+            diagram_version_id=self._version_ids[case_type_id], state=b"", data={"report": report},
+            assignees={}, created_at=now, updated_at=now,
+        )
+        session.add(case)
+        session.flush()
+        for relation, other_ref in links:
+            session.add(CaseLink(source_case_id=case.id, target_case_id=self._find(session, other_ref).id,
+                                 relation=relation, created_at=now))
+        history.record(session, case, now, actor, "case.filed",
+                       f"{case_type.name}: rapport inlämnad", after=report)
+        effects = _Effects()
+        workflow = BpmnWorkflow(diagram.spec, diagram.subprocess_specs,
+                                script_engine=self._script_engine(case_type, directory, effects))
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(_flow_data(report, diagram))
+        self._run(workflow)
+        self._save(session, case, workflow, diagram, now, actor, effects)
+        return case
 
     def complete_task(self, case_ref: str, task_name: str, data: dict, actor: str,
                       expected_version: int | None = None) -> CaseView:
@@ -107,9 +116,9 @@ class CaseRunner:
                 case_type = self._case_type(case.case_type)
                 diagram = self.diagrams.for_version(case.diagram_version)
                 directory = Directory(session)
-                escalations: list[str] = []
+                effects = _Effects()
                 workflow = state.restore(case.state, diagram.spec, diagram.subprocess_specs,
-                                         self._script_engine(case_type, directory, escalations))
+                                         self._script_engine(case_type, directory, effects))
                 task = self._ready_task(workflow, case, case_type, task_name)
                 if not access.may_complete(directory, actor, case, task_name, task.task_spec.lane):
                     raise Forbidden(f"{actor} får inte utföra {task.task_spec.bpmn_name!r} i {case.diary_number}")
@@ -121,7 +130,9 @@ class CaseRunner:
                 now = self.clock.now()
                 case.data = {**case.data, task_name: form.data}
                 case.assignees = {**case.assignees, **form.assignments}
-                self._save(session, case, workflow, diagram, now, actor, escalations,
+                if form.unit:
+                    case.unit_id = directory.unit(form.unit).id
+                self._save(session, case, workflow, diagram, now, actor, effects,
                            event=("task.completed", f"{task.task_spec.bpmn_name} slutförd", task_name,
                                   before, form.data))
                 return self._view(session, case, Sight.FULL)
@@ -133,12 +144,12 @@ class CaseRunner:
         so the diagram's escalation paths run."""
         case_type = self._case_type(case.case_type)
         diagram = self.diagrams.for_version(case.diagram_version)
-        escalations: list[str] = []
+        effects = _Effects()
         workflow = state.restore(case.state, diagram.spec, diagram.subprocess_specs,
-                                 self._script_engine(case_type, Directory(session), escalations))
+                                 self._script_engine(case_type, Directory(session), effects))
         workflow.refresh_timers()
         self._run(workflow)
-        self._save(session, case, workflow, diagram, self.clock.now(), None, escalations)
+        self._save(session, case, workflow, diagram, self.clock.now(), None, effects)
 
     # -- reads (each one logged) ----------------------------------------------
 
@@ -221,12 +232,24 @@ class CaseRunner:
         raise Conflict(f"uppgiften {task_name!r} är inte aktuell i {case.diary_number} "
                        "(redan utförd eller inte påbörjad)")
 
-    def _script_engine(self, case_type: CaseType, directory: Directory, escalations: list[str]):
-        def deadline(kind: str, start: str) -> str:
-            period = directory.deadline_period(case_type.id, kind, case_type.deadlines[kind])
-            return period.due_at(date.fromisoformat(start)).isoformat()
+    def _script_engine(self, case_type: CaseType, directory: Directory, effects: "_Effects"):
+        """The functions a diagram may call (engine.diagrams.DIAGRAM_FUNCTIONS)."""
+        def period(kind: str):
+            return directory.deadline_period(case_type.id, kind, case_type.deadlines[kind])
 
-        return DiagramScriptEngine({"deadline": deadline, "escalate": escalations.append}, self.clock)
+        def deadline(kind: str, start: str) -> str:
+            if period(kind) is None:
+                raise LexflowError(f"fristen {kind!r} är avstängd men diagrammet väntar på den")
+            return period(kind).due_at(date.fromisoformat(start)).isoformat()
+
+        def deadline_configured(kind: str) -> bool:
+            return period(kind) is not None
+
+        def file_case(case_type_id: str, relation: str) -> None:
+            effects.linked_cases.append((case_type_id, relation))
+
+        return DiagramScriptEngine({"deadline": deadline, "deadline_configured": deadline_configured,
+                                    "escalate": effects.reminders.append, "file_case": file_case}, self.clock)
 
     @staticmethod
     def _run(workflow: BpmnWorkflow) -> None:
@@ -235,7 +258,7 @@ class CaseRunner:
         except SpiffWorkflowException as error:
             raise LexflowError(f"diagrammet kunde inte köras vidare: {error}") from error
 
-    def _save(self, session, case, workflow, diagram, now, actor, escalations, event=None):
+    def _save(self, session, case, workflow, diagram, now, actor, effects: "_Effects", event=None):
         case.state = state.dump(workflow)
         case.updated_at = now
         if workflow.is_completed():
@@ -246,11 +269,22 @@ class CaseRunner:
             action, summary, task_name, before, after = event
             history.record(session, case, now, actor, action, summary, task=task_name, before=before, after=after)
         tracking.sync(session, case, self._case_type(case.case_type), workflow, diagram, now, actor)
-        for kind in escalations:
+        for kind in effects.reminders:
             history.record(session, case, now, None, "deadline.escalated", f"Påminnelse om frist: {kind}",
                            after={"kind": kind})
+        for case_type_id, relation in effects.linked_cases:
+            self._file_linked(session, case, case_type_id, relation, actor, now)
         if case.status == "closed":
             history.record(session, case, now, actor, "case.closed", "Ärendet avslutat")
+
+    def _file_linked(self, session, case, case_type_id, relation, actor, now) -> None:
+        """File the case the diagram asked for, carrying data from this one, linked both ways."""
+        build_report = self._case_type(case.case_type).linked_reports[case_type_id]
+        linked = self._file(session, case_type_id, build_report(case.data), actor, ())
+        session.add(CaseLink(source_case_id=case.id, target_case_id=linked.id, relation=relation, created_at=now))
+        history.record(session, case, now, actor, "case.linked",
+                       f"Nytt {self._case_type(case_type_id).name}-ärende {linked.diary_number} öppnat",
+                       after={"relation": relation, "case": linked.diary_number})
 
     def _view(self, session: Session, case: Case, sight: Sight) -> CaseView:
         tasks = [ReadyTask(t.id, t.name, t.title, t.lane, t.ready_since) for t in
@@ -265,6 +299,14 @@ class CaseRunner:
                   for link in session.scalars(select(CaseLink).where(CaseLink.target_case_id == case.id))]
         return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status, case.received_on,
                         case.version, sight, case.data, tasks, deadlines, links)
+
+
+@dataclass
+class _Effects:
+    """What a diagram's scripts asked for during a step, carried out in the same transaction."""
+
+    reminders: list[str] = field(default_factory=list)
+    linked_cases: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _flow_data(data: dict, diagram: Diagram) -> dict:

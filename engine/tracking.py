@@ -15,6 +15,7 @@ from engine.casetypes import CaseType, ReminderLevel
 from engine.clock import STOCKHOLM
 from engine.diagrams import Diagram
 from engine.models import Case, Deadline, OpenTask, Reminder
+from engine.organisation import Directory
 
 OPEN_DEADLINES = ("pending", "overdue")
 # A deadline whose case type names no reminders still fires its timer when due.
@@ -90,7 +91,9 @@ def _open_deadline(session, case, case_type, task, timer, now, actor) -> Deadlin
                    created_at=now)
     session.add(row)
     session.flush()
-    for level in case_type.reminders.get(timer.kind) or DEFAULT_REMINDERS:
+    levels = Directory(session).reminder_levels(case_type.id, timer.kind,
+                                                case_type.reminders.get(timer.kind) or DEFAULT_REMINDERS)
+    for level in levels:
         session.add(Reminder(deadline_id=row.id, case_id=case.id, level=level.level,
                              fire_at=due_at + timedelta(days=level.days), notify=list(level.notify),
                              status="pending"))

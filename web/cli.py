@@ -123,15 +123,15 @@ def init(org_file):
 @with_appcontext
 @reports_errors
 def demo():
-    from demo.lex_sarah import file_demo_cases
-
-    from demo import DEMO_PASSWORD
+    from demo import DEMO_PASSWORD, avvikelse, klagomal, lex_sarah
 
     svc = services()
-    for diary_number in file_demo_cases(svc.runner, svc.clock):
+    filed = [number for module in (lex_sarah, avvikelse, klagomal)
+             for number in module.file_demo_cases(svc.runner, svc.clock)]
+    for diary_number in filed:
         view = svc.runner.show_case(diary_number, "fredrik")
         steps = ", ".join(t.name for t in view.tasks) or STATUS_LABELS[view.status]
-        click.echo(f"{diary_number:<14} {view.unit:<18} {steps}")
+        click.echo(f"{diary_number:<14} {view.case_type:<10} {view.unit:<18} {steps}")
     with svc.db.unit_of_work() as session:
         for person in session.scalars(select(Person)):
             accounts.set_password(session, person.id, DEMO_PASSWORD, svc.clock.now())

@@ -83,6 +83,7 @@ class SchemaForm:
     schema: type[Schema]
     rules: tuple[Rule, ...] = ()
     assigns: dict[str, str] = field(default_factory=dict)  # field -> role
+    routes: str | None = None  # the field naming the unit the case is routed to
 
     def validate(self, data: dict, context: FormContext) -> ValidatedForm:
         """Check the schema and the rules together, so the user sees every error at once."""
@@ -100,7 +101,8 @@ class SchemaForm:
         if errors:
             raise InvalidData(errors)
         dumped = schema.dump(loaded)
-        return ValidatedForm(dumped, {role: dumped[name] for name, role in self.assigns.items()})
+        return ValidatedForm(dumped, {role: dumped[name] for name, role in self.assigns.items()},
+                             unit=dumped.get(self.routes) if self.routes else None)
 
 
 # -- rules shared by many forms ---------------------------------------------

@@ -92,7 +92,7 @@ class ReportSchema(FormSchema):
     concerns_person = fields.String(load_default=None, metadata={"label": "Medarbetare som rapporten gäller"})
 
 
-def _pseudonymised(data, context):
+def pseudonymised(data, context):
     if PERSONAL_IDENTITY_NUMBER.search(data.get("affected_individual", "")):
         return {"affected_individual": ["Ange en pseudonym, inte ett personnummer."]}
     return {}
@@ -219,6 +219,30 @@ class CloseSchema(FormSchema):
     closed_on = fields.Date(required=True, metadata={"label": "Avslutsdatum"})
 
 
+# -- opening a lex Sarah case from a complaint or a deviation ---------------------
+
+class EscalationSchema(FormSchema):
+    investigate_as_lex_sarah = Boolean(required=True, metadata={"label": "Ska det utredas enligt lex Sarah?"})
+    decided_on = fields.Date(required=True, metadata={"label": "Beslutsdatum"})
+    motivation = text(metadata={"label": "Motivering"})
+    affected_individual = text(required=False, max_length=100, metadata={
+        "label": "Berörd enskild (pseudonym) i lex Sarah-rapporten"})
+    reporter_name = text(required=False, max_length=200, metadata={"label": "Rapportör i lex Sarah-rapporten"})
+
+
+def _escalating(data):
+    return data["investigate_as_lex_sarah"]
+
+
+# The decision (by the delegation order; default förvaltningschef) to investigate another
+# case as lex Sarah; the diagram then files the linked report (`file_case("lex_sarah", ...)`).
+ESCALATION_FORM = SchemaForm("Besluta om lex Sarah-utredning", EscalationSchema, rules=(
+    not_in_future("decided_on"),
+    required_when("affected_individual", _escalating, "Ange en pseudonym för den enskilde."),
+    required_when("reporter_name", _escalating, "Ange vem som rapporterar."),
+    pseudonymised))
+
+
 def _informed(data):
     return data["informed"]
 
@@ -228,7 +252,7 @@ CASE_TYPE = CaseType(
     name="Lex Sarah",
     diagram="lex_sarah.bpmn",
     report=SchemaForm("Rapport om missförhållande", ReportSchema, rules=(
-        known_unit("unit"), known_person("concerns_person"), _pseudonymised,
+        known_unit("unit"), known_person("concerns_person"), pseudonymised,
         not_in_future("occurred_on", "noticed_on", "received_on"),
         in_order("occurred_on", "noticed_on", "received_on"),
     )),

@@ -11,7 +11,14 @@ GOOD = (ROOT / "bpmn" / "lex_sarah.bpmn").read_text(encoding="utf-8")
 
 def load(tmp_path, xml):
     (tmp_path / "lex_sarah.bpmn").write_text(xml, encoding="utf-8")
-    return DiagramStore(tmp_path, CASE_TYPES)
+    return DiagramStore(tmp_path, {"lex_sarah": CASE_TYPES["lex_sarah"]})
+
+
+@pytest.mark.parametrize("case_type", sorted(CASE_TYPES))
+def test_every_shipped_diagram_loads_with_its_forms(case_type):
+    diagram = DiagramStore(ROOT / "bpmn", {case_type: CASE_TYPES[case_type]}).current[case_type]
+    assert set(CASE_TYPES[case_type].tasks) == {
+        name for name, spec in diagram.spec.task_specs.items() if spec.__class__.__name__ == "UserTask"}
 
 
 def test_the_shipped_diagram_loads(tmp_path):
