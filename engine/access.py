@@ -1,12 +1,14 @@
 """Need-to-know: who may work a task and who may read a case, decided on the case and the person."""
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
 
-from engine.models import Case, Delegation
-from engine.organisation import Directory, lane_role
+from engine.models import Case, Delegation, OpenTask, RoleAssignment, Unit
+from engine.organisation import Directory, applies_to, lane_role
 
 # Roles that see every case of the units they hold the role for.
 CASE_READING_ROLES = ("enhetschef", "avdelningschef", "registrator", "forvaltningschef", "beslutsfattare")
@@ -50,6 +52,10 @@ def sight(directory: Directory, person_id: str, case: Case) -> Sight:
     if any(d.person_id == person_id or (d.role and directory.holds(person_id, d.role, case.unit))
            for d in _delegations_for(directory, case.case_type)):
         return Sight.FULL
+    # Whoever may work a step now needs the case to do it (MAS, the klagomålsdelegation, ...).
+    if any(may_complete(directory, person_id, case, task.name, task.lane)
+           for task in directory.session.scalars(select(OpenTask).where(OpenTask.case_id == case.id))):
+        return Sight.FULL
     if person_id == case.reported_by:
         return Sight.STATUS
     return Sight.NONE
@@ -57,3 +63,51 @@ def sight(directory: Directory, person_id: str, case: Case) -> Sight:
 
 def _delegations_for(directory: Directory, case_type: str):
     return directory.session.scalars(select(Delegation).where(Delegation.decision.like(f"{case_type}.%")))
+
+
+# -- the same rule in SQL, for listings --------------------------------------------
+
+@dataclass(frozen=True)
+class SightClauses:
+    """`sight` for one person as conditions on `Case`, so that a listing filters in the database."""
+
+    readable: ColumnElement[bool]  # sight is not NONE
+    full: ColumnElement[bool]  # sight is FULL
+
+
+def sight_clauses(directory: Directory, person_id: str) -> SightClauses:
+    """The person's roles and the delegation order are read first (a few rows), so that what
+    is asked of each case is plain comparisons, which the database answers from its indexes."""
+    units = _units_by_role(directory, person_id)
+    grounds = [_in_units(set().union(*(units[role] for role in CASE_READING_ROLES)))]
+    for delegation in directory.session.scalars(select(Delegation)):
+        case_type = delegation.decision.partition(".")[0]  # `sight` matches "<case type>.%"
+        if delegation.person_id == person_id:
+            grounds.append(Case.case_type == case_type)
+        elif delegation.role:
+            grounds.append(and_(Case.case_type == case_type, _in_units(units[delegation.role])))
+    not_concerned = Case.concerns_person_id.is_distinct_from(person_id)
+    # The assignees are asked last: the costliest, and needed only when nothing else applies.
+    assigned = _assigned(directory, person_id)
+    return SightClauses(readable=and_(not_concerned, or_(*grounds, Case.reported_by == person_id, assigned)),
+                        full=and_(not_concerned, or_(*grounds, assigned)))
+
+
+def _units_by_role(directory: Directory, person_id: str) -> defaultdict[str, set[str]]:
+    """Role -> the ids of the units the person holds it for."""
+    units = defaultdict(set)
+    for role, unit in directory.session.execute(select(RoleAssignment.role, Unit.id).join(Unit, applies_to(Unit))
+                                                .where(RoleAssignment.person_id == person_id)):
+        units[role].add(unit)
+    return units
+
+
+def _in_units(units: set[str]) -> ColumnElement[bool]:
+    return Case.unit_id.in_(sorted(units)) if units else false()
+
+
+def _assigned(directory: Directory, person_id: str) -> ColumnElement[bool]:
+    """The person is one of the values of the case's `assignees` object."""
+    each = func.json_each if directory.session.get_bind().dialect.name == "sqlite" else func.jsonb_each_text
+    values = each(Case.assignees).table_valued("value")
+    return exists().select_from(values).where(values.c.value == person_id)

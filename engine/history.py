@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from engine.models import AccessLogEntry, Case, HistoryEvent
@@ -20,7 +20,14 @@ def record(session: Session, case: Case, at: datetime, actor: str | None, action
 
 
 def record_read(session: Session, case: Case, at: datetime, person_id: str, action: str) -> None:
-    session.add(AccessLogEntry(at=at, person_id=person_id, case_id=case.id, action=action))
+    record_reads(session, [case.id], at, person_id, action)
+
+
+def record_reads(session: Session, case_ids: list[int], at: datetime, person_id: str, action: str) -> None:
+    """Log that the person read these cases (e.g. one page of a list), in one statement."""
+    if case_ids:
+        session.execute(insert(AccessLogEntry), [{"at": at, "person_id": person_id, "case_id": case_id,
+                                                   "action": action} for case_id in case_ids])
 
 
 def events(session: Session, case: Case) -> list[HistoryEvent]:

@@ -161,6 +161,17 @@ def load(session: Session, organisation: dict) -> None:
 
 # -- reading it -----------------------------------------------------------
 
+def applies_to(unit):
+    """Where a role assignment applies: to its unit, to the units of its department, or
+    (neither given) to every unit. Given the Unit class rather than one unit, it is a
+    condition on the units table."""
+    return or_(
+        RoleAssignment.unit_id == unit.id,
+        RoleAssignment.department_id == unit.department_id,
+        (RoleAssignment.unit_id.is_(None) & RoleAssignment.department_id.is_(None)),
+    )
+
+
 class Directory:
     """Questions about the organisation, answered from the database within one unit of work."""
 
@@ -219,13 +230,7 @@ class Directory:
     @staticmethod
     def _role_holders(role: str, unit: Unit | None):
         query = select(RoleAssignment.person_id).where(RoleAssignment.role == role)
-        if unit is not None:
-            query = query.where(or_(
-                RoleAssignment.unit_id == unit.id,
-                RoleAssignment.department_id == unit.department_id,
-                (RoleAssignment.unit_id.is_(None) & RoleAssignment.department_id.is_(None)),
-            ))
-        return query
+        return query if unit is None else query.where(applies_to(unit))
 
     def roles_of(self, person_id: str) -> list[RoleAssignment]:
         return list(self.session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person_id)))

@@ -153,9 +153,10 @@ class CaseRunner:
 
     # -- reads (each one logged) ----------------------------------------------
 
-    def show_case(self, case_ref: str, reader: str) -> CaseView:
+    def show_case(self, case_ref: str, reader: str, purpose: str = "show") -> CaseView:
+        """The case as the reader may see it; `purpose` goes to the access log (e.g. a document made)."""
         with self.db.unit_of_work() as session:
-            case, sight = self._read(session, case_ref, reader, "show")
+            case, sight = self._read(session, case_ref, reader, purpose)
             return self._view(session, case, sight)
 
     def case_history(self, case_ref: str, reader: str) -> list[HistoryEvent]:

@@ -108,7 +108,9 @@ def lateness(due_at: datetime, now: datetime) -> str:
     if now < due_at:
         return ""
     days = (now - due_at).days
-    return f" ({days} dagar sen)" if days else " (passerad idag)"
+    if days == 0:
+        return " (passerad idag)"
+    return f" ({days} {'dag' if days == 1 else 'dagar'} sen)"
 
 
 def local_time(moment: datetime) -> str:

@@ -25,6 +25,8 @@ def create_app(config: dict | None = None) -> Flask:
         SWEEP_INTERVAL_SECONDS=60,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # A CSRF token lives as long as the session: an investigator may spend hours on a form.
+        WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("LEXFLOW")  # e.g. LEXFLOW_DATABASE_URL

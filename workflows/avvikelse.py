@@ -51,7 +51,7 @@ class TriageSchema(FormSchema):
     route = choice(ROUTES, required=True, metadata={"label": "Hantering"})
     assessment = text(metadata={"label": "Bedömning"})
     triaged_on = fields.Date(required=True, metadata={"label": "Bedömd"})
-    risk_level = fields.String(dump_only=True)
+    risk_level = fields.String(dump_only=True, metadata={"label": "Risknivå", "options": lex_sarah.RISK_LEVELS})
 
     @post_load
     def _risk(self, data, **_):
@@ -110,7 +110,7 @@ CASE_TYPE = CaseType(
     report=SchemaForm("Rapportera en avvikelse", ReportSchema, rules=(
         known_unit("unit"), known_person("concerns_person"), lex_sarah.pseudonymised,
         not_in_future("occurred_on", "noticed_on", "received_on"),
-        in_order("occurred_on", "noticed_on", "received_on"),
+        in_order(ReportSchema, "occurred_on", "noticed_on", "received_on"),
     )),
     tasks={
         "triage": SchemaForm("Bedöm avvikelsen", TriageSchema, rules=(

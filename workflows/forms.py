@@ -114,15 +114,17 @@ def not_in_future(*names: str) -> Rule:
     return rule
 
 
-def in_order(*names: str) -> Rule:
+def in_order(schema: type[Schema], *names: str) -> Rule:
     """Dates that must not run backwards, e.g. happened <= noticed <= reported.
 
     Rules get the fields that passed the schema, so each rule skips what is missing."""
+    labels = {name: schema._declared_fields[name].metadata.get("label", name) for name in names}
+
     def rule(data, context):
         errors = {}
         for earlier, later in zip(names, names[1:]):
             if data.get(earlier) and data.get(later) and data[later] < data[earlier]:
-                errors[later] = [f"Datumet kan inte vara före {earlier}."]
+                errors[later] = [f"Datumet kan inte vara före ”{labels[earlier]}”."]
         return errors
     return rule
 

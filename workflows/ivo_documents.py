@@ -75,8 +75,9 @@ def notification(diary_number: str, data: dict, provider: Provider) -> Document:
                 ("Allvarlighet", f"{proposal['severity']} – {SEVERITY[proposal['severity']]}"),
                 ("Sannolikhet att det upprepas", f"{proposal['probability']} – {PROBABILITY[proposal['probability']]}"),
                 ("Risknivå", proposal["risk_level"]),
-                ("Beslut om allvarligt missförhållande", decision["decided_on"])],
-                text=[proposal["recurrence_risk"], decision["motivation"]]),
+                ("Risk för upprepning", proposal["recurrence_risk"]),
+                ("Beslut om allvarligt missförhållande", decision["decided_on"]),
+                ("Motivering", decision["motivation"])]),
             Section("Utredningen", text=[
                 "Den kompletta utredningen bifogas." if sent and sent["investigation_included"] else
                 "Den kompletta utredningen skickas senast två månader efter anmälan."]),
@@ -117,8 +118,9 @@ def investigation_report(diary_number: str, data: dict, provider: Provider) -> D
             Section("Bedömning", facts=[
                 ("Bedömning", ASSESSMENTS[proposal["assessment"]]),
                 ("Kategorier", ", ".join(CATEGORIES[c] for c in proposal["categories"])),
-                ("Risknivå", proposal["risk_level"])],
-                text=[proposal["recurrence_risk"], proposal["proposal"]]),
+                ("Risknivå", proposal["risk_level"]),
+                ("Risk för upprepning", proposal["recurrence_risk"]),
+                ("Förslag till beslut", proposal["proposal"])]),
         ])
 
 

@@ -51,7 +51,7 @@ REMINDERS = {
 
 class ReportSchema(FormSchema):
     feedback_type = choice(FEEDBACK_TYPES, load_default="not_stated", metadata={"label": "Typ av synpunkt"})
-    submitter_category = choice(SUBMITTER_CATEGORIES, required=True, metadata={"label": "Jag är"})
+    submitter_category = choice(SUBMITTER_CATEGORIES, required=True, metadata={"label": "Vem lämnar synpunkten?"})
     unit = fields.String(required=True, metadata={"label": "Vilken verksamhet gäller det?"})
     description = text(metadata={"label": "Vad vill du framföra?"})
     occurred_on = fields.Date(load_default=None, metadata={"label": "När hände det? (om det gäller en händelse)"})
@@ -59,8 +59,8 @@ class ReportSchema(FormSchema):
     channel = choice(CHANNELS, load_default="web", metadata={"label": "Hur kom synpunkten in?"})
     ivo_reference = fields.String(load_default="", validate=validate.Length(max=64),
                                   metadata={"label": "IVO:s diarienummer"})
-    reply_wanted = Boolean(load_default=False, metadata={"label": "Vill du ha svar?"})
-    name = text(required=False, max_length=200, metadata={"label": "Namn (frivilligt)"})
+    reply_wanted = Boolean(load_default=False, metadata={"label": "Önskas svar?"})
+    name = text(required=False, max_length=200, metadata={"label": "Namn"})
     email = fields.Email(load_default=None, metadata={"label": "E-post"})
     phone = fields.String(load_default="", validate=validate.Regexp(
         r"^[0-9 +()-]{0,20}$", error="Ange ett telefonnummer med siffror."), metadata={"label": "Telefon"})
@@ -125,7 +125,7 @@ CASE_TYPE = CaseType(
     name="Synpunkt",
     diagram="klagomal.bpmn",
     report=SchemaForm("Lämna en synpunkt eller ett klagomål", ReportSchema, rules=(
-        known_unit("unit"), not_in_future("occurred_on", "received_on"), in_order("occurred_on", "received_on"),
+        known_unit("unit"), not_in_future("occurred_on", "received_on"), in_order(ReportSchema, "occurred_on", "received_on"),
         _contact_when_reply_wanted,
         required_when("ivo_reference", lambda d: d["channel"] == "ivo", "Ange IVO:s diarienummer."),
     )),

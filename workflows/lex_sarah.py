@@ -39,6 +39,7 @@ ASSESSMENTS = {
     "risk_of_serious_misconduct": "Påtaglig risk för allvarligt missförhållande",
     "serious_misconduct": "Allvarligt missförhållande",
 }
+RISK_LEVELS = {"låg": "Låg", "medium": "Medium", "kritisk": "Kritisk"}
 SEVERITY = {1: "Mindre", 2: "Måttlig", 3: "Betydande", 4: "Hög"}
 PROBABILITY = {1: "Mycket liten", 2: "Liten", 3: "Stor", 4: "Mycket stor"}
 ENTRY_KINDS = {"fact": "Faktum", "assessment": "Bedömning"}
@@ -157,7 +158,7 @@ class ProposeSchema(FormSchema):
     action_plan = fields.List(fields.Nested(PlannedActionSchema), load_default=list,
                               metadata={"label": "Åtgärdsplan"})
     proposal = text(metadata={"label": "Förslag till beslut"})
-    risk_level = fields.String(dump_only=True)
+    risk_level = fields.String(dump_only=True, metadata={"label": "Risknivå", "options": RISK_LEVELS})
 
     @post_load
     def _risk(self, data, **_):
@@ -254,7 +255,7 @@ CASE_TYPE = CaseType(
     report=SchemaForm("Rapport om missförhållande", ReportSchema, rules=(
         known_unit("unit"), known_person("concerns_person"), pseudonymised,
         not_in_future("occurred_on", "noticed_on", "received_on"),
-        in_order("occurred_on", "noticed_on", "received_on"),
+        in_order(ReportSchema, "occurred_on", "noticed_on", "received_on"),
     )),
     tasks={
         "protect": SchemaForm("Vidta omedelbara åtgärder", ProtectSchema,

@@ -1,0 +1,198 @@
+"""Listings over many cases, filtered in the database by what the person may read.
+
+The rule is engine.access.sight, given to SQL by `access.sight_clauses`. Every case a
+listing returns counts as a read and is logged in the same transaction; counts (the
+overview) show no case and log nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, case, exists, func, select
+
+from engine import access, history, tracking
+from engine.access import Sight
+from engine.clock import Clock
+from engine.db import Database
+from engine.models import Case, Deadline, OpenTask, Unit
+from engine.organisation import Directory
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What to list; None means any. Dates are inclusive."""
+
+    case_type: str | None = None
+    status: str | None = None  # "open" or "closed"
+    unit: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One row of a listing. With STATUS sight (the reporter) the deadline fields are None."""
+
+    id: int
+    diary_number: str
+    case_type: str
+    unit: str
+    unit_name: str
+    status: str
+    received_on: date
+    sight: Sight
+    steps: tuple[str, ...]  # titles of the ready tasks, oldest first
+    next_due_at: datetime | None  # the soonest open deadline
+    overdue: bool | None  # an open deadline has passed
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[CaseSummary]
+    total: int  # matching cases the person may read, on all pages
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class CaseDeadline:
+    """An open deadline and the case it runs in."""
+
+    case_id: int
+    diary_number: str
+    kind: str
+    label: str
+    guarded_task: str
+    due_at: datetime
+    status: str  # pending or overdue
+
+
+@dataclass(frozen=True)
+class DeadlinePage:
+    deadlines: list[CaseDeadline]
+    total: int
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class UnitOverview:
+    unit: str
+    unit_name: str
+    open_cases: int
+    overdue_cases: int  # open cases with an open deadline that has passed
+
+
+def list_cases(db: Database, clock: Clock, person: str, filters: CaseFilter = CaseFilter(),
+               page: int = 1, page_size: int = 50) -> CasePage:
+    """The cases the person may read that match the filters, newest received first.
+    `page` counts from 1; `page_size` is at most MAX_PAGE_SIZE."""
+    _check_page(page, page_size)
+    with db.unit_of_work() as session:
+        directory = Directory(session)
+        directory.person(person)
+        sight = access.sight_clauses(directory, person)
+        conditions = [sight.readable, *_conditions(filters)]
+        total = session.scalar(select(func.count()).select_from(Case).where(*conditions))
+        # The page's ids first, so that the rest is asked of those cases alone.
+        ids = list(session.scalars(select(Case.id).where(*conditions)
+                                   .order_by(Case.received_on.desc(), Case.id.desc())
+                                   .limit(page_size).offset((page - 1) * page_size)))
+        # The status is asked inside min(), so that the deadlines are found by their case's index.
+        next_due = (select(func.min(case((Deadline.status.in_(tracking.OPEN_DEADLINES), Deadline.due_at))))
+                    .where(Deadline.case_id == Case.id).scalar_subquery())
+        rows = {row.id: row for row in session.execute(
+            select(Case.id, Case.diary_number, Case.case_type, Case.unit_id, Unit.name.label("unit_name"), Case.status,
+                   Case.received_on, sight.full.label("full"), next_due.label("next_due_at"))
+            .join(Unit, Unit.id == Case.unit_id).where(Case.id.in_(ids)))}
+        steps = _steps(session, ids)
+        now = clock.now()
+        history.record_reads(session, ids, now, person, "list")
+        summaries = [_summary(rows[case_id], steps.get(case_id, ()), now) for case_id in ids]
+        return CasePage(summaries, total, page, page_size)
+
+
+def list_deadlines(db: Database, clock: Clock, person: str, overdue: bool = False,
+                   page: int = 1, page_size: int = 50) -> DeadlinePage:
+    """Open deadlines in the cases the person sees in full, soonest first; with `overdue`,
+    only those that have passed. Each case listed is logged as read."""
+    _check_page(page, page_size)
+    with db.unit_of_work() as session:
+        directory = Directory(session)
+        directory.person(person)
+        now = clock.now()
+        conditions = [Deadline.status.in_(tracking.OPEN_DEADLINES), access.sight_clauses(directory, person).full]
+        if overdue:
+            conditions.append(Deadline.due_at <= now)
+        found = (select(Case.id, Case.diary_number, Deadline.kind, Deadline.label, Deadline.guarded_task,
+                        Deadline.due_at, Deadline.status).join(Deadline, Deadline.case_id == Case.id).where(*conditions))
+        total = session.scalar(found.with_only_columns(func.count(Deadline.id)))
+        deadlines = [CaseDeadline(*row) for row in session.execute(
+            found.order_by(Deadline.due_at, Deadline.id).limit(page_size).offset((page - 1) * page_size))]
+        history.record_reads(session, list(dict.fromkeys(d.case_id for d in deadlines)), now, person, "deadlines")
+        return DeadlinePage(deadlines, total, page, page_size)
+
+
+def case_id(db: Database, diary_number: str) -> int:
+    """The id of a case by its diary number, to address it; nothing of the case is read."""
+    with db.unit_of_work() as session:
+        return session.scalar(select(Case.id).where(Case.diary_number == diary_number))
+
+
+def overview(db: Database, clock: Clock, person: str, case_type: str | None = None,
+             unit: str | None = None) -> list[UnitOverview]:
+    """Per unit, the open cases the person sees in full and how many of them are overdue,
+    by unit name. Units without open cases are left out."""
+    with db.unit_of_work() as session:
+        directory = Directory(session)
+        directory.person(person)
+        overdue = exists().where(Deadline.case_id == Case.id, Deadline.status.in_(tracking.OPEN_DEADLINES),
+                                 Deadline.due_at <= clock.now())
+        query = (select(Case.unit_id, Unit.name, func.count(Case.id), func.count(Case.id).filter(overdue))
+                 .join(Unit, Unit.id == Case.unit_id)
+                 .where(access.sight_clauses(directory, person).full,
+                        *_conditions(CaseFilter(case_type=case_type, status="open", unit=unit)))
+                 .group_by(Case.unit_id, Unit.name).order_by(Unit.name))
+        return [UnitOverview(unit_id, name, count, overdue_count)
+                for unit_id, name, count, overdue_count in session.execute(query)]
+
+
+def _summary(row, steps: tuple[str, ...], now: datetime) -> CaseSummary:
+    if not row.full:
+        return CaseSummary(row.id, row.diary_number, row.case_type, row.unit_id, row.unit_name, row.status,
+                           row.received_on, Sight.STATUS, steps, None, None)
+    return CaseSummary(row.id, row.diary_number, row.case_type, row.unit_id, row.unit_name, row.status,
+                       row.received_on, Sight.FULL, steps, row.next_due_at,
+                       row.next_due_at is not None and row.next_due_at <= now)
+
+
+def _check_page(page: int, page_size: int) -> None:
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValueError(f"page from 1, page_size from 1 to {MAX_PAGE_SIZE}")
+
+
+def _conditions(filters: CaseFilter) -> list[ColumnElement[bool]]:
+    conditions = []
+    if filters.case_type is not None:
+        conditions.append(Case.case_type == filters.case_type)
+    if filters.status is not None:
+        conditions.append(Case.status == filters.status)
+    if filters.unit is not None:
+        conditions.append(Case.unit_id == filters.unit)
+    if filters.received_from is not None:
+        conditions.append(Case.received_on >= filters.received_from)
+    if filters.received_to is not None:
+        conditions.append(Case.received_on <= filters.received_to)
+    return conditions
+
+
+def _steps(session, case_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    steps: dict[int, tuple[str, ...]] = {}
+    for case_id, title in session.execute(select(OpenTask.case_id, OpenTask.title)
+                                          .where(OpenTask.case_id.in_(case_ids))
+                                          .order_by(OpenTask.ready_since, OpenTask.id)):
+        steps[case_id] = (*steps.get(case_id, ()), title)
+    return steps

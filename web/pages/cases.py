@@ -1,0 +1,121 @@
+"""Ärenden: the cases a person may read, one case with its diagram, data, history and
+deadlines, and the forms of the steps the person may do in it."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+
+import workflows
+from engine import queries
+from engine.access import Sight
+from engine.errors import Conflict, InvalidData
+from engine.models import Case, DiagramVersion
+from web import diagram_svg, form_render
+from web.auth import current_person, login_required
+from web.pages import documents
+from web.pages.forms import dates_today, drawn, one_of, posted
+from web.pages.org import organisation
+from web.services import services
+
+bp = Blueprint("cases", __name__, url_prefix="/arenden")
+
+PAGE_SIZE = 25
+RELATIONS = {"escalated_to": "Eskalerat till", "escalated_to (från)": "Eskalerat från",
+             "related": "Relaterat ärende", "related (från)": "Relaterat ärende"}
+
+
+@bp.get("")
+@login_required
+def index():
+    svc, org = services(), organisation()
+    filters = queries.CaseFilter(
+        case_type=one_of(request.args.get("case_type"), workflows.CASE_TYPES),
+        status=one_of(request.args.get("status"), ("open", "closed")),
+        unit=one_of(request.args.get("unit"), org.units))
+    page = max(request.args.get("page", 1, type=int), 1)
+    found = queries.list_cases(svc.db, svc.clock, current_person().id, filters, page, PAGE_SIZE)
+    if not found.cases and page > 1:
+        return redirect(url_for(".index", **{**request.args, "page": 1}))
+    return render_template("cases/index.html", found=found, chosen=filters,
+                           pages=-(-found.total // PAGE_SIZE), now=svc.clock.now())
+
+
+@bp.get("/<int:case_id>")
+@login_required
+def show(case_id: int):
+    return _page(case_id)
+
+
+@bp.get("/dnr/<path:diary_number>")
+@login_required
+def by_diary_number(diary_number: str):
+    """Links that name a case by its diary number."""
+    with services().db.unit_of_work() as session:
+        case_id = session.scalar(select(Case.id).where(Case.diary_number == diary_number))
+    return redirect(url_for(".show", case_id=case_id)) if case_id else abort(404)
+
+
+@bp.post("/<int:case_id>/uppgifter/<task_name>")
+@login_required
+def complete(case_id: int, task_name: str):
+    case_type = workflows.CASE_TYPES.get(_case_type_of(case_id))
+    form = case_type.tasks.get(task_name) if case_type else None
+    if form is None:
+        abort(404)
+    data, editing_rows = posted(form)
+    if editing_rows:
+        return _page(case_id, typed=(task_name, data, None))
+    try:
+        services().runner.complete_task(str(case_id), task_name, data, current_person().id,
+                                        expected_version=request.form.get("expected_version", type=int))
+    except InvalidData as error:
+        return _page(case_id, typed=(task_name, data, error.errors)), 422
+    except Conflict:
+        notice = ("Någon annan har ändrat ärendet medan du hade sidan öppen. Här är ärendet som det ser ut nu; "
+                  "det du skrev finns kvar i formuläret om steget fortfarande är ditt.")
+        return _page(case_id, typed=(task_name, data, None), notice=notice), 409
+    flash(f"”{form.title}” är klart.", "success")
+    return redirect(url_for(".show", case_id=case_id))
+
+
+def _page(case_id: int, typed: tuple[str, dict, dict | None] | None = None, notice: str | None = None):
+    """The case page. `typed` is a task form shown again with what the person typed and its errors."""
+    svc, person, org = services(), current_person(), organisation()
+    runner = svc.runner
+    view = runner.show_case(str(case_id), person.id)
+    if view.sight is not Sight.FULL:
+        return render_template("cases/status.html", view=view)
+    case_type = workflows.CASE_TYPES[view.case_type]
+    history = runner.case_history(str(case_id), person.id)
+    steps = diagram_svg.steps_of_case(history, view.tasks, view.deadlines, svc.clock.now())
+    diagram = Markup(diagram_svg.render(_diagram_xml(case_id), steps.done, steps.current, steps.late))
+    sections = []
+    for name, values in view.data.items():
+        form = case_type.report if name == "report" else case_type.tasks.get(name)
+        if form is not None:
+            sections.append((form.title, form_render.describe(form.schema, values, org.choices(form))))
+    task_forms = []
+    # All of the person's tasks, then this case's: asking for one case's would log a third read.
+    for task in (task for _, task in runner.open_tasks(person.id) if task.case_id == view.id):
+        form = case_type.tasks[task.name]
+        if typed and typed[0] == task.name:
+            task_forms.append((task, drawn(form, typed[1], typed[2])))
+        else:
+            task_forms.append((task, drawn(form, dates_today(form, svc.clock.today()))))
+    return render_template("cases/show.html", view=view, case_type=case_type, history=history, diagram=diagram,
+                           sections=sections, task_forms=task_forms, notice=notice,
+                           documents=documents.available(view),
+                           links=[(RELATIONS.get(relation, relation), other) for relation, other in view.links])
+
+
+def _case_type_of(case_id: int) -> str | None:
+    with services().db.unit_of_work() as session:
+        return session.scalar(select(Case.case_type).where(Case.id == case_id))
+
+
+def _diagram_xml(case_id: int) -> str:
+    """The diagram version the case runs on, which may be older than the current file."""
+    with services().db.unit_of_work() as session:
+        return session.scalar(select(DiagramVersion.bpmn_xml)
+                              .join(Case, Case.diagram_version_id == DiagramVersion.id).where(Case.id == case_id))

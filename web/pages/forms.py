@@ -1,0 +1,44 @@
+"""One form on a page: drawn from its schema with the organisation's choices, and read back
+from the post. Pages call `drawn` to show a form and `posted` to read one."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import request
+from marshmallow import fields
+
+from web import form_render
+from web.form_render import Field, Problem
+from web.pages.org import organisation
+from workflows.forms import SchemaForm
+
+
+@dataclass(frozen=True)
+class DrawnForm:
+    title: str
+    fields: list[Field]
+    problems: list[Problem]
+
+
+def drawn(form: SchemaForm, values: dict | None = None, errors: dict | None = None,
+          hidden: frozenset[str] = frozenset()) -> DrawnForm:
+    found = form_render.fields_for(form.schema, values, errors, organisation().choices(form), hidden)
+    return DrawnForm(form.title, found, form_render.problems(found, errors))
+
+
+def posted(form: SchemaForm, hidden: frozenset[str] = frozenset()) -> tuple[dict, bool]:
+    """The posted data, and whether the post only added or removed a row (show it again)."""
+    data = form_render.read_form(form.schema, request.form, hidden)
+    return data, form_render.edit_rows(data, request.form)
+
+
+def dates_today(form: SchemaForm, today: date) -> dict:
+    """Task forms ask when something was done; most often that is today."""
+    return {key: today.isoformat() for key, field in form.schema().fields.items()
+            if isinstance(field, fields.Date) and field.required}
+
+
+def one_of(value: str | None, allowed) -> str | None:
+    """A filter's value from the address, or None (no filter) when it is not one allowed."""
+    return value if value in allowed else None
