@@ -15,7 +15,7 @@ demo: $(BIN)/lexflow
 	$(BIN)/lexflow init
 	$(BIN)/lexflow demo
 	@echo
-	@echo "Klart. Prova:  $(BIN)/lexflow task list --as rita"
+	@echo "Klart. Starta webben: $(BIN)/lexflow serve  och öppna http://127.0.0.1:5000/ (logga in som erik, lösenord demo1234)"
 
 # Runs on SQLite; set LEXFLOW_TEST_DATABASE_URL to run the same tests on PostgreSQL.
 test: $(BIN)/lexflow

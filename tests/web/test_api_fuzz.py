@@ -35,5 +35,7 @@ def token(app, runner, clock, services):
 def test_the_api_keeps_to_its_document(case, app, token):
     # This test's app, with its own database: for the request and for the checks that send more.
     case.operation.schema.app = app
-    case.call_and_validate(app=app, headers={"Authorization": f"Bearer {token}"},
-                           excluded_checks=[positive_data_acceptance])
+    # The document requires the Authorization header, so a generated request has one unless it
+    # leaves it out on purpose to be refused; only a header that is there gets the real token.
+    headers = {"Authorization": f"Bearer {token}"} if "Authorization" in (case.headers or {}) else None
+    case.call_and_validate(app=app, headers=headers, excluded_checks=[positive_data_acceptance])
