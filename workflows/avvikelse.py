@@ -70,16 +70,6 @@ class ActSchema(FormSchema):
                           metadata={"label": "Åtgärder"})
 
 
-class FollowUpSchema(FormSchema):
-    followed_up_on = fields.Date(required=True, metadata={"label": "Uppföljningsdatum"})
-    outcome = text(metadata={"label": "Resultat av uppföljningen"})
-
-
-class CloseSchema(FormSchema):
-    position = text(metadata={"label": "Ställningstagande"})
-    closed_on = fields.Date(required=True, metadata={"label": "Avslutsdatum"})
-
-
 def _mas_only_for_health_care(data, context):
     if data.get("route") == "mas" and not context.case_data["report"]["health_care"]:
         return {"route": ["Bara avvikelser inom hälso- och sjukvård går till MAS."]}
@@ -118,8 +108,10 @@ CASE_TYPE = CaseType(
         "mas_review": SchemaForm("Bedöm enligt lex Maria", MasReviewSchema, rules=(not_in_future("reviewed_on"),)),
         "escalate": lex_sarah.ESCALATION_FORM,
         "act": SchemaForm("Åtgärda", ActSchema),
-        "follow_up": SchemaForm("Följ upp åtgärderna", FollowUpSchema, rules=(not_in_future("followed_up_on"),)),
-        "close": SchemaForm("Avsluta", CloseSchema, rules=(not_in_future("closed_on"),)),
+        # Following up and closing ask what they ask in a lex Sarah case.
+        "follow_up": SchemaForm("Följ upp åtgärderna", lex_sarah.FollowUpSchema,
+                                rules=(not_in_future("followed_up_on"),)),
+        "close": SchemaForm("Avsluta", lex_sarah.CloseSchema, rules=(not_in_future("closed_on"),)),
     },
     deadlines={},
     linked_reports={"lex_sarah": lex_sarah_report},
