@@ -61,7 +61,7 @@ def test_registration_routes_the_complaint_to_the_unit_concerned(complaints, run
     complaints.complete(case, "register", unit="lss-bostad-eken")
     view = runner.show_case(case, "lena")  # enhetschef of LSS-bostad Eken
     assert view.unit == "lss-bostad-eken" and [t.name for t in view.tasks] == ["answer"]
-    assert [name for _, name in [(d, t.name) for d, t in runner.open_tasks("lena")]] == ["answer"]
+    assert [task.name for _, task in runner.open_tasks("lena")] == ["answer"]
     assert runner.open_tasks("erik") == []
 
 
