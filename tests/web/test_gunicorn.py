@@ -40,7 +40,8 @@ def test_gunicorn_serves_the_api(database_url, tmp_path):
               "occurred_on": today, "noticed_on": today, "received_on": today, "affected_individual": "Brukare A",
               "reporter_name": "Erik Johansson", "reporter_role": "medarbetare"}
     # The command of the README; gunicorn() stops it at the end and checks that it exited cleanly.
-    with gunicorn(database_url, tmp_path / "gunicorn.log", "-w", "2") as port:
+    with gunicorn(database_url, tmp_path / "gunicorn.log", "-w", "2") as server:
+        port = server.port
         status, filed = request(port, "POST", "/api/v1/cases", token, {"case_type": "lex_sarah", "data": report})
         assert status == 201, filed
         status, listed = request(port, "GET", "/api/v1/cases", token)
