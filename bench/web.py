@@ -4,7 +4,7 @@ The database holds 10,000 open lex Sarah cases (by default): some filed through 
 spread over the four demo units, and the rest copies made in SQL of the first of them, as
 bench/deadlines.py makes them (same state and data under their own diary number, with their
 own registration deadline). The application runs in a real gunicorn (`web:create_app()`,
-gthread workers; on SQLite one worker with one thread, see SERVER_SHAPE) on a free loopback
+gthread workers, see SERVER_SHAPE) on a free loopback
 port, as in production; clients in this process send a fixed number of requests over
 keep-alive connections, as other systems would:
 
@@ -74,10 +74,10 @@ TEMPLATES = 20
 MIX = (("list", 0.4), ("get", 0.3), ("file", 0.2), ("complete", 0.1))
 EXPECTED_STATUS = {"list": 200, "get": 200, "file": 201, "complete": 200}
 LIST_QUERIES = ("", "&status=open", "&unit=solgarden", "&page=3", "&case_type=lex_sarah")
-# Workers and threads per database. On SQLite every unit of work holds the write lock (even a
-# read writes the access log), so a second connection only waits for it, in SQLite's busy
-# handler, which sleeps in steps of 1 to 100 ms: one worker with one thread serves most.
-SERVER_SHAPE = {"sqlite": (1, 1), "postgresql": (2, 4)}
+# Workers and threads per database: a worker per core. On SQLite reads run on snapshots beside
+# a writer, but writers queue for the one write lock (in SQLite's busy handler, which sleeps in
+# steps of 1 to 100 ms), so a second thread per worker works while the first one waits.
+SERVER_SHAPE = {"sqlite": (2, 2), "postgresql": (2, 4)}
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 START_TIMEOUT = 30  # seconds
 TARGET_RATE, TARGET_P95_MS, TARGET_OPEN = 100, 100.0, 10_000
@@ -318,8 +318,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=TARGET_RATE,
                         help=f"requests per second offered (default {TARGET_RATE}); 0: as fast as possible")
     parser.add_argument("--workers", type=int,
-                        help="gunicorn worker processes (default: 1 on SQLite, 2 on PostgreSQL; see SERVER_SHAPE)")
-    parser.add_argument("--threads", type=int, help="threads per worker (default: 1 on SQLite, 4 on PostgreSQL)")
+                        help="gunicorn worker processes (default 2; see SERVER_SHAPE)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: 2 on SQLite, 4 on PostgreSQL)")
     parser.add_argument("--clients", type=int, default=16, help="client threads (default 16)")
     parser.add_argument("--database-url", help="an empty database (default: a fresh SQLite file in a temp folder)")
     args = parser.parse_args(argv)

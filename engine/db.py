@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SNAPSHOT = "lexflow_snapshot"  # the execution option that marks a read-only transaction
 
 
 class Database:
@@ -22,6 +23,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._snapshot_sessions = sessionmaker(self.engine.execution_options(**{SNAPSHOT: True}),
+                                               expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -31,6 +34,13 @@ class Database:
     def unit_of_work(self) -> Iterator[Session]:
         """One transaction: everything inside commits together or not at all."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read-only transaction. On SQLite it neither waits for the write lock nor holds it,
+        so reads run beside a writer on the state it last committed; a write in it fails."""
+        with self._snapshot_sessions() as session, session.begin():
             yield session
 
     def upgrade(self) -> None:
@@ -59,7 +69,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **options)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **options)
+    engine = create_engine(url, pool_pre_ping=True, **options)
+    _configure_postgresql(engine)
+    return engine
 
 
 def _json_dumps(value) -> str:
@@ -73,10 +85,12 @@ def _ensure_sqlite_folder(url: str) -> None:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    """Foreign keys on, WAL for concurrent readers, and BEGIN IMMEDIATE.
+    """Foreign keys on, WAL for concurrent readers, and BEGIN IMMEDIATE for units of work.
 
-    Every unit of work here writes (even a read is written to the access log), so taking
-    the write lock at BEGIN makes concurrent writers queue instead of failing on lock upgrade.
+    A unit of work takes the write lock at BEGIN, so concurrent writers queue instead of
+    failing on lock upgrade. A snapshot begins deferred (a WAL read that waits for nobody)
+    with `query_only` on, which the next unit of work on the connection turns off again
+    (`connection.info` lives as long as the database connection, so it remembers the setting).
     """
 
     @event.listens_for(engine, "connect")
@@ -90,4 +104,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        snapshot = connection.get_execution_options().get(SNAPSHOT, False)
+        if connection.info.get(SNAPSHOT) is not snapshot:  # the connection's last setting
+            connection.exec_driver_sql(f"PRAGMA query_only={int(snapshot)}")
+            connection.info[SNAPSHOT] = snapshot
+        connection.exec_driver_sql("BEGIN" if snapshot else "BEGIN IMMEDIATE")
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        if connection.get_execution_options().get(SNAPSHOT, False):
+            connection.exec_driver_sql("SET TRANSACTION READ ONLY")

@@ -94,7 +94,7 @@ def list_cases(db: Database, clock: Clock, person: str, filters: CaseFilter = Ca
     """The cases the person may read that match the filters, newest received first.
     `page` counts from 1; `page_size` is at most MAX_PAGE_SIZE."""
     _check_page(page, page_size)
-    with db.unit_of_work() as session:
+    with history.reading(db) as session:
         directory = Directory(session)
         directory.person(person)
         sight = access.sight_clauses(directory, person)
@@ -123,7 +123,7 @@ def list_deadlines(db: Database, clock: Clock, person: str, overdue: bool = Fals
     """Open deadlines in the cases the person sees in full, soonest first; with `overdue`,
     only those that have passed. Each case listed is logged as read."""
     _check_page(page, page_size)
-    with db.unit_of_work() as session:
+    with history.reading(db) as session:
         directory = Directory(session)
         directory.person(person)
         now = clock.now()
@@ -141,7 +141,7 @@ def list_deadlines(db: Database, clock: Clock, person: str, overdue: bool = Fals
 
 def case_id(db: Database, diary_number: str) -> int:
     """The id of a case by its diary number, to address it; nothing of the case is read."""
-    with db.unit_of_work() as session:
+    with history.reading(db) as session:
         return session.scalar(select(Case.id).where(Case.diary_number == diary_number))
 
 
@@ -149,7 +149,7 @@ def overview(db: Database, clock: Clock, person: str, case_type: str | None = No
              unit: str | None = None) -> list[UnitOverview]:
     """Per unit, the open cases the person sees in full and how many of them are overdue,
     by unit name. Units without open cases are left out."""
-    with db.unit_of_work() as session:
+    with history.reading(db) as session:
         directory = Directory(session)
         directory.person(person)
         overdue = exists().where(Deadline.case_id == Case.id, Deadline.status.in_(tracking.OPEN_DEADLINES),

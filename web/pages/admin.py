@@ -18,7 +18,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
 # How a case was read (the `action` of engine.history.record_read).
 READS = {"show": "Öppnade ärendet", "history": "Läste historiken", "tasks": "Läste ärendets steg",
-         "list": "Såg ärendet i en lista"}
+         "list": "Såg ärendet i en lista", "export": "Fick ärendet i en exporterad fil"}
 
 
 @bp.get("/atkomstlogg")
@@ -38,7 +38,7 @@ def access_log():
     if until:
         conditions.append(AccessLogEntry.at < datetime.combine(until + timedelta(days=1), time(), STOCKHOLM))
     page = max(args.get("page", 1, type=int), 1)
-    with services().db.unit_of_work() as session:
+    with services().db.snapshot() as session:
         found = select(AccessLogEntry, Case.diary_number).join(Case, Case.id == AccessLogEntry.case_id).where(
             *conditions)
         total = session.scalar(select(func.count()).select_from(found.subquery()))

@@ -51,7 +51,7 @@ def _html(case_id: int, kind: str, for_pdf: bool) -> str:
         abort(403)
     if kind not in dict(available(view)):
         abort(409, description=f"{title} kan tas fram först när ärendet har kommit så långt")
-    with svc.db.unit_of_work() as session:
+    with svc.db.snapshot() as session:
         directory = Directory(session)
         provider = rendering.provider_for(directory, view.unit)
         organisation = directory.setting("name", "")

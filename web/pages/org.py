@@ -24,7 +24,7 @@ class Organisation:
     def choices(self, form: SchemaForm) -> dict[str, dict[str, str]]:
         """Option lists for a form's fields that name a unit or a person. A field that gives
         someone a role on the case (form.assigns) offers only holders of that role."""
-        found = {"unit": self.units, "concerns_person": self.people}
+        found = {"unit": self.units, "concerns_person": self.people, "owner": self.people}
         for field_name, role in form.assigns.items():
             found[field_name] = self.role_holders.get(role, {})
         return found
@@ -45,7 +45,7 @@ def organisation() -> Organisation:
 
 
 def _load() -> Organisation:
-    with services().db.unit_of_work() as session:
+    with services().db.snapshot() as session:
         units = session.execute(select(Unit.id, Unit.name).join(Department)
                                 .order_by(Department.name, Unit.name)).all()
         people = session.execute(select(Person.id, Person.name, Person.title).order_by(Person.name)).all()

@@ -52,6 +52,6 @@ def my_tasks():
 
 def _case_kinds(case_ids: set[int]) -> dict[int, tuple[str, str]]:
     """Case type and unit of the cases the person has tasks in, for the list's columns."""
-    with services().db.unit_of_work() as session:
+    with services().db.snapshot() as session:
         return {case_id: (case_type, unit) for case_id, case_type, unit in session.execute(
             select(Case.id, Case.case_type, Case.unit_id).where(Case.id.in_(case_ids)))}
