@@ -30,7 +30,7 @@ class DeviationDriver(Driver):
             "escalate": {"investigate_as_lex_sarah": True, "decided_on": today,
                          "motivation": "Kan vara ett missförhållande.", "affected_individual": "Brukare D",
                          "reporter_name": "Fredrik Öberg"},
-            "act": {"actions": [{"description": "Dubbelkontroll av dosetter", "owner": "Erik Johansson",
+            "act": {"actions": [{"description": "Dubbelkontroll av dosetter", "owner": "erik",
                                  "due_on": self.day(14)}]},
             "follow_up": {"followed_up_on": today, "outcome": "Dubbelkontrollen görs."},
             "close": {"position": "Åtgärden är genomförd.", "closed_on": today},

@@ -27,6 +27,9 @@ class ValidatedForm:
     assignments: dict[str, str] = field(default_factory=dict)
     # The unit the case is routed to by this form (e.g. a complaint sent to the unit concerned).
     unit: str | None = None
+    # Actions the form plans, to be made when the step is done (engine/actions.py): each with
+    # description, owner (a person id), due_on and optionally follow_up_on (ISO dates).
+    planned_actions: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,10 @@ class CaseType:
     whose default is None is switched off unless the organisation configures it.
     `linked_reports` build, from this case's data, the report of a case of another type that
     the diagram files (`file_case("lex_sarah", "escalated_to")`).
+    `statistics` says what the committee's statistics (engine/reports) count of a case: a
+    column of the `case_facts` table -> where its value is in the case's data, as
+    "form.field"; of several places, the first one filled in (a decision taken in either of
+    two steps). A list value (several categories) is counted once per item.
     """
 
     id: str
@@ -81,3 +88,4 @@ class CaseType:
     reminders: Mapping[str, tuple[ReminderLevel, ...]] = field(default_factory=dict)
     public: bool = False
     linked_reports: Mapping[str, Callable[[dict], dict]] = field(default_factory=dict)
+    statistics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

@@ -1,8 +1,10 @@
 """Database connections and units of work."""
 from __future__ import annotations
 
+import fcntl
 import json
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Iterator
 
@@ -25,6 +27,8 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._snapshot_sessions = sessionmaker(self.engine.execution_options(**{SNAPSHOT: True}),
                                                expire_on_commit=False)
+        path = _sqlite_path(url)
+        self._writers = _WriterQueue(Path(f"{path}.writers")) if path else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -33,7 +37,7 @@ class Database:
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """One transaction: everything inside commits together or not at all."""
-        with self._sessions() as session, session.begin():
+        with self._writers.turn() if self._writers else nullcontext(), self._sessions() as session, session.begin():
             yield session
 
     @contextmanager
@@ -78,10 +82,38 @@ def _json_dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _sqlite_path(url: str) -> str | None:
+    """The database file of a SQLite URL; None for PostgreSQL and for an in-memory database."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1].partition("?")[0]
+    return path if path and path != ":memory:" else None
+
+
 def _ensure_sqlite_folder(url: str) -> None:
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
+    path = _sqlite_path(url)
+    if path:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+class _WriterQueue:
+    """Units of work on one SQLite file take turns here before their BEGIN IMMEDIATE.
+
+    SQLite's busy handler polls for the write lock with sleeps of up to 100 ms, so under load
+    the lock sits free while its waiters sleep. A blocking flock wakes the next writer as soon
+    as the last one is done, in any process; the thread lock orders one process's threads
+    first, as a flock belongs to an open file and does not tell threads apart.
+    """
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._threads = threading.Lock()
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self._threads, self._path.open("a") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            yield  # closing the file releases the flock
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -22,7 +22,7 @@ from engine.errors import LexflowError
 from engine.models import Case, Deadline, Reminder
 from engine.organisation import Directory
 from engine.runner import CaseRunner
-from engine.tracking import lateness, local_time
+from engine.tracking import due_time, lateness, local_time
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class DeadlineSweeper:
             person = directory.person(person_id)
             body = (f"Hej {person.name},\n\n"
                     f"Ärende {case.diary_number}: steget \"{guarded.bpmn_name}\" har frist "
-                    f"{local_time(deadline.due_at)}{lateness(deadline.due_at, now)}. "
+                    f"{due_time(deadline.due_at)}{lateness(deadline.due_at, now)}. "
                     f"{LEVEL_TEXT[reminder.level]}{late_note}\n\n"
                     "Logga in i lexflow för att se ärendet.\n")
             outbox.queue(session, person, subject, body, now, case_id=case.id, reminder_id=reminder.id)

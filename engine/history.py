@@ -1,27 +1,50 @@
-"""The case history and the access log: written here, never changed (the database refuses it)."""
+"""The case history and the access log: written here, never changed (the database refuses it),
+and hash-chained (engine/chain.py) so that a change made behind the database's back shows
+(engine/audit.py)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Iterator
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from engine import chain
 from engine.db import Database
-from engine.models import AccessLogEntry, Case, HistoryEvent
+from engine.models import AccessLogEntry, AccessLogHead, Case, HistoryEvent, HistoryHead
 
 _UNWRITTEN_READS = "lexflow_unwritten_reads"
+# Case id -> its HistoryHead, so that a step writing several events reads each head once.
+_HEADS = "lexflow_history_heads"
+ACCESS_LOG_HEAD = 1  # the id of the access log's one head row
 
 
 def record(session: Session, case: Case, at: datetime, actor: str | None, action: str, summary: str,
            task: str | None = None, before: dict | None = None, after: dict | None = None) -> HistoryEvent:
-    seq = (session.scalar(select(func.max(HistoryEvent.seq)).where(HistoryEvent.case_id == case.id)) or 0) + 1
+    """Append an event to the case's history. Writers of one case are one at a time (the
+    case row's version check, or its lock), and (case, seq) is unique: two writers that
+    read the same head cannot both append after it."""
+    head = _history_head(session, case.id)
+    payload = chain.payload_digest(summary, before, after, actor)
+    seq = head.seq + 1
     event = HistoryEvent(case_id=case.id, seq=seq, at=at, actor=actor, action=action, task=task,
-                         summary=summary, before=before, after=after)
+                         summary=summary, before=before, after=after, payload_digest=payload,
+                         hash=chain.event_hash(head.hash, case.id, seq, at, action, task, payload))
+    head.seq, head.hash = seq, event.hash
     session.add(event)
-    session.flush()
     return event
+
+
+def _history_head(session: Session, case_id: int) -> HistoryHead:
+    heads = session.info.setdefault(_HEADS, {})
+    if case_id not in heads:
+        head = session.get(HistoryHead, case_id)
+        if head is None:
+            head = HistoryHead(case_id=case_id, seq=0, hash=chain.GENESIS)
+            session.add(head)
+        heads[case_id] = head
+    return heads[case_id]
 
 
 def record_read(session: Session, case: Case, at: datetime, person_id: str, action: str) -> None:
@@ -35,7 +58,7 @@ def record_reads(session: Session, case_ids: list[int], at: datetime, person_id:
     if _UNWRITTEN_READS in session.info:
         session.info[_UNWRITTEN_READS].extend(rows)
     elif rows:
-        session.execute(insert(AccessLogEntry), rows)
+        _append_reads(session, rows)
 
 
 @contextmanager
@@ -49,7 +72,18 @@ def reading(db: Database) -> Iterator[Session]:
         yield session
     if unwritten:
         with db.unit_of_work() as session:
-            session.execute(insert(AccessLogEntry), unwritten)
+            _append_reads(session, unwritten)
+
+
+def _append_reads(session: Session, rows: list[dict]) -> None:
+    """Chain the rows onto the access log. The head row is locked until the transaction ends
+    (on SQLite the write lock is already held), so concurrent writers take turns."""
+    head = session.scalar(select(AccessLogHead).where(AccessLogHead.id == ACCESS_LOG_HEAD).with_for_update())
+    for row in rows:
+        head.seq += 1
+        head.hash = chain.read_hash(head.hash, head.seq, row["at"], row["person_id"], row["case_id"], row["action"])
+        row.update(seq=head.seq, hash=head.hash)
+    session.execute(insert(AccessLogEntry), rows)
 
 
 def events(session: Session, case: Case) -> list[HistoryEvent]:

@@ -180,7 +180,11 @@ class Deadline(Base):
     """A timer event the workflow waits on; indexed so a sweep never loads a case to find it."""
 
     __tablename__ = "deadlines"
-    __table_args__ = (Index("ix_deadlines_status_due_at", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_deadlines_status_due_at", "status", "due_at"),
+        # How each kind of deadline went, case by case, for the reports (engine/reports/lead_times.py).
+        Index("ix_deadlines_kind_case_id", "kind", "case_id", "status", "due_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(64))
@@ -238,7 +242,9 @@ class OutboxMessage(Base):
 
 
 class HistoryEvent(Base):
-    """One thing that happened to a case. Append-only: database triggers refuse UPDATE and DELETE."""
+    """One thing that happened to a case. Append-only: database triggers refuse DELETE, and
+    UPDATE but for the erasure of a disposed case's content. Hash-chained per case by `seq`
+    (engine/chain.py); the chain's last link is kept in `history_heads`."""
 
     __tablename__ = "history_events"
     __table_args__ = (UniqueConstraint("case_id", "seq"),)
@@ -252,10 +258,22 @@ class HistoryEvent(Base):
     summary: Mapped[str] = mapped_column(Text)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    payload_digest: Mapped[str] = mapped_column(String(64))  # of summary, before, after and actor
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class HistoryHead(Base):
+    """The last link of a case's history chain, so that deleting the last events shows."""
+
+    __tablename__ = "history_heads"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class AccessLogEntry(Base):
-    """Who read which case, when and how. Append-only like the history."""
+    """Who read which case, when and how. Append-only like the history, and hash-chained
+    as one chain by `seq` (engine/chain.py)."""
 
     __tablename__ = "access_log"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -263,6 +281,29 @@ class AccessLogEntry(Base):
     person_id: Mapped[str] = mapped_column(String(64), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     action: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AccessLogHead(Base):
+    """The one row holding the access log chain's last link. Writers of the log lock it, so
+    on PostgreSQL they take their places in the chain one at a time."""
+
+    __tablename__ = "access_log_head"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # always 1
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Disposal(Base):
+    """A case whose personal data was disposed of (gallrad) after its retention period, and by
+    which rule. Append-only; the database erases a case's history content only when it is here."""
+
+    __tablename__ = "disposals"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, autoincrement=False)
+    disposed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_on: Mapped[date] = mapped_column(Date)
+    rule: Mapped[str] = mapped_column(String(200))
 
 
 # -- signing in ------------------------------------------------------------
@@ -308,3 +349,88 @@ scheduler_jobs = Table(
     Column("next_run_time", Float(25), index=True),
     Column("job_state", LargeBinary, nullable=False),
 )
+
+
+# -- actions (åtgärder) -------------------------------------------------------
+
+class Action(Base):
+    """Something an action plan asks a person of the organisation to do by a date. It may serve
+    several cases (a new routine answers a lex Sarah case and the deviations behind it); each
+    change is written into the history of every case it serves (engine/actions.py)."""
+
+    __tablename__ = "actions"
+    __table_args__ = (Index("ix_actions_status_due_on", "status", "due_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("people.id"), index=True)
+    due_on: Mapped[date] = mapped_column(Date)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))  # not_started | in_progress | done
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(ForeignKey("people.id"))
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ActionCase(Base):
+    """An action serves a case: the case it was planned in, and any linked to it later."""
+
+    __tablename__ = "action_cases"
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, index=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    linked_by: Mapped[str] = mapped_column(ForeignKey("people.id"))
+
+
+# -- the committee's statistics ------------------------------------------------
+
+class CaseFacts(Base):
+    """What the committee's statistics count of a case (engine/reports), one narrow row per case,
+    written with each step from the case type's `statistics`. A compilation over a million cases
+    reads the covering index below, never a case (whose row holds its whole workflow state).
+    The index leads with what the counts are grouped by, so that the database counts them in
+    one pass in index order; the report date, by which the periods are told apart, follows."""
+
+    __tablename__ = "case_facts"
+    __table_args__ = (
+        Index("ix_case_facts_counts", "case_type", "unit_id", "concerns_person_id", "feedback_type",
+              "submitter_category", "assessment", "risk_level", "route", "category_count", "received_on",
+              "registered_on", "investigator_assigned_on", "decided_on", "ivo_notified_on", "answered_on",
+              "assessed_on"),
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True, autoincrement=False)
+    case_type: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    received_on: Mapped[date] = mapped_column(Date)
+    # The staff member a report is about does not count it either: they never see it.
+    concerns_person_id: Mapped[str | None] = mapped_column(String(64))
+    feedback_type: Mapped[str | None] = mapped_column(String(32))
+    submitter_category: Mapped[str | None] = mapped_column(String(32))
+    assessment: Mapped[str | None] = mapped_column(String(32))
+    risk_level: Mapped[str | None] = mapped_column(String(16))
+    route: Mapped[str | None] = mapped_column(String(32))
+    category_count: Mapped[int] = mapped_column(Integer)  # how many categories it is marked with (case_marks)
+    registered_on: Mapped[date | None] = mapped_column(Date)
+    investigator_assigned_on: Mapped[date | None] = mapped_column(Date)
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    ivo_notified_on: Mapped[date | None] = mapped_column(Date)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+    assessed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CaseMark(Base):
+    """A category a case is marked with; a lex Sarah report may have several, and counts in each.
+    It repeats what the case is counted by (from case_facts), so that marks are counted from
+    their own index in one pass, like the cases."""
+
+    __tablename__ = "case_marks"
+    __table_args__ = (
+        Index("ix_case_marks_counts", "case_type", "category", "unit_id", "concerns_person_id", "received_on"),
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_facts.case_id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_type: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[str] = mapped_column(ForeignKey("units.id"))
+    received_on: Mapped[date] = mapped_column(Date)
+    concerns_person_id: Mapped[str | None] = mapped_column(String(64))

@@ -92,6 +92,9 @@ class OrganisationSchema(Schema):
                             values=fields.Dict(keys=fields.String(),
                                                values=fields.List(fields.Nested(_ReminderSchema))),
                             load_default=dict)
+    # {case type: {years: N} | false (kept for ever)}: how long a closed case keeps its personal
+    # data before disposal (engine/retention.py).
+    retention = fields.Dict(keys=fields.String(), values=fields.Raw(), load_default=dict)
 
     @validates_schema
     def _references(self, data, **_):
@@ -120,6 +123,10 @@ class OrganisationSchema(Schema):
             for kind, levels in kinds.items():
                 if "due" not in {level["level"] for level in levels}:
                     errors[f"reminders.{case_type}.{kind}"] = ["en frist måste ha nivån due (den kör diagrammets timer)"]
+        for case_type, rule in data["retention"].items():
+            if rule is not False and not (isinstance(rule, dict) and set(rule) == {"years"}
+                                          and type(rule["years"]) is int and rule["years"] >= 1):
+                errors[f"retention.{case_type}"] = ["ange {years: N} (helt antal år, minst 1) eller false"]
         if errors:
             raise ValidationError(errors)
 
@@ -155,7 +162,7 @@ def load(session: Session, organisation: dict) -> None:
                                        unit_id=role["unit"], department_id=role["department"]))
     for decision, delegate in organisation["delegation"].items():
         session.add(Delegation(decision=decision, role=delegate["role"], person_id=delegate["person"]))
-    for key in ("name", "diary_prefix", "deadlines", "reminders"):
+    for key in ("name", "diary_prefix", "deadlines", "reminders", "retention"):
         session.merge(Setting(key=key, value={"value": organisation[key]}))
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import access, history, state, tracking
+from engine import access, actions, diagram_versions, history, state, tracking
 from engine.access import Sight
 from engine.casetypes import CaseType, FormContext
 from engine.clock import Clock
@@ -23,8 +23,9 @@ from engine.db import Database
 from engine.diagrams import Diagram, DiagramStore
 from engine.diary import next_diary_number
 from engine.errors import Conflict, Forbidden, LexflowError, NotFound
-from engine.models import Case, CaseLink, Deadline, HistoryEvent, OpenTask, OutboxMessage
+from engine.models import Case, CaseLink, Deadline, DiagramVersion, HistoryEvent, OpenTask, OutboxMessage
 from engine.organisation import Directory
+from engine.reports import facts
 from engine.scripting import DiagramScriptEngine
 
 
@@ -107,7 +108,8 @@ class CaseRunner:
 
     def complete_task(self, case_ref: str, task_name: str, data: dict, actor: str,
                       expected_version: int | None = None) -> CaseView:
-        """Complete a ready user task with form data; returns the case as it is afterwards."""
+        """Complete a ready user task with form data; returns the case as it is afterwards, as
+        the actor may now see it."""
         try:
             with self.db.unit_of_work() as session:
                 case = self._find(session, case_ref)
@@ -116,9 +118,7 @@ class CaseRunner:
                 case_type = self._case_type(case.case_type)
                 diagram = self.diagrams.for_version(case.diagram_version)
                 directory = Directory(session)
-                effects = _Effects()
-                workflow = state.restore(case.state, diagram.spec, diagram.subprocess_specs,
-                                         self._script_engine(case_type, directory, effects))
+                workflow, effects = self._restore(case, diagram, directory)
                 task = self._ready_task(workflow, case, case_type, task_name)
                 if not access.may_complete(directory, actor, case, task_name, task.task_spec.lane):
                     raise Forbidden(f"{actor} får inte utföra {task.task_spec.bpmn_name!r} i {case.diary_number}")
@@ -135,32 +135,46 @@ class CaseRunner:
                 self._save(session, case, workflow, diagram, now, actor, effects,
                            event=("task.completed", f"{task.task_spec.bpmn_name} slutförd", task_name,
                                   before, form.data))
-                return self._view(session, case, Sight.FULL)
+                actions.create_planned(session, case, task_name, form.planned_actions, actor, now)
+                # Who did a step may lose the case with it (MAS, the klagomålsdelegation); they
+                # still see where it went.
+                sight = access.sight(directory, actor, case)
+                return self._view(session, case, Sight.STATUS if sight is Sight.NONE else sight)
         except StaleDataError as error:
             raise Conflict(f"ärendet {case_ref} ändrades av någon annan samtidigt; läs om det") from error
 
     def run_due_timers(self, session: Session, case: Case) -> None:
         """Within the caller's transaction: fire the case's timers that are due by the clock,
         so the diagram's escalation paths run."""
-        case_type = self._case_type(case.case_type)
         diagram = self.diagrams.for_version(case.diagram_version)
-        effects = _Effects()
-        workflow = state.restore(case.state, diagram.spec, diagram.subprocess_specs,
-                                 self._script_engine(case_type, Directory(session), effects))
+        workflow, effects = self._restore(case, diagram, Directory(session))
         workflow.refresh_timers()
         self._run(workflow)
         self._save(session, case, workflow, diagram, self.clock.now(), None, effects)
+
+    def move_to_version(self, session: Session, case: Case, version: DiagramVersion) -> None:
+        """Within the caller's transaction: put an open case on another version of its diagram,
+        or raise diagram_versions.MigrationRefused saying why the path it has taken does not fit."""
+        before = case.diagram_version
+        new = self.diagrams.for_version(version)
+        workflow, effects = self._restore(case, self.diagrams.for_version(before), Directory(session))
+        diagram_versions.move_workflow(workflow, new)
+        self._run(workflow)
+        case.diagram_version = version
+        self._save(session, case, workflow, new, self.clock.now(), None, effects,
+                   event=("diagram.migrated", f"Ärendet flyttat från diagramversion {before.id} till {version.id}",
+                          None, {"diagram_version": before.id}, {"diagram_version": version.id}))
 
     # -- reads (each one logged) ----------------------------------------------
 
     def show_case(self, case_ref: str, reader: str, purpose: str = "show") -> CaseView:
         """The case as the reader may see it; `purpose` goes to the access log (e.g. a document made)."""
-        with self.db.unit_of_work() as session:
+        with history.reading(self.db) as session:
             case, sight = self._read(session, case_ref, reader, purpose)
             return self._view(session, case, sight)
 
     def case_history(self, case_ref: str, reader: str) -> list[HistoryEvent]:
-        with self.db.unit_of_work() as session:
+        with history.reading(self.db) as session:
             case, sight = self._read(session, case_ref, reader, "history")
             if sight is not Sight.FULL:
                 raise Forbidden(f"{reader} får inte läsa historiken för {case.diary_number}")
@@ -168,7 +182,7 @@ class CaseRunner:
 
     def open_tasks(self, person: str, case_ref: str | None = None) -> list[tuple[str, OpenTask]]:
         """The ready tasks a person may work, optionally within one case: (diary number, task)."""
-        with self.db.unit_of_work() as session:
+        with history.reading(self.db) as session:
             directory = Directory(session)
             directory.person(person)
             query = select(Case, OpenTask).join(OpenTask, OpenTask.case_id == Case.id)
@@ -181,7 +195,7 @@ class CaseRunner:
 
     def open_deadlines(self, person: str, overdue: bool = False) -> list[tuple[str, Deadline]]:
         """Open deadlines in the cases a person may read, soonest first: (diary number, deadline)."""
-        with self.db.unit_of_work() as session:
+        with history.reading(self.db) as session:
             directory = Directory(session)
             directory.person(person)
             query = (select(Case, Deadline).join(Deadline, Deadline.case_id == Case.id)
@@ -193,7 +207,7 @@ class CaseRunner:
 
     def messages_for(self, person: str) -> list[OutboxMessage]:
         """A person's reminders and messages in the app, newest first."""
-        with self.db.unit_of_work() as session:
+        with history.reading(self.db) as session:
             Directory(session).person(person)
             return list(session.scalars(select(OutboxMessage).where(OutboxMessage.person_id == person)
                                         .order_by(OutboxMessage.id.desc())))
@@ -233,6 +247,13 @@ class CaseRunner:
         raise Conflict(f"uppgiften {task_name!r} är inte aktuell i {case.diary_number} "
                        "(redan utförd eller inte påbörjad)")
 
+    def _restore(self, case: Case, diagram: Diagram, directory: Directory) -> tuple[BpmnWorkflow, "_Effects"]:
+        """The case's workflow on the given diagram version's specs, with a script engine
+        that collects what the diagram asks for into the returned effects."""
+        effects = _Effects()
+        engine = self._script_engine(self._case_type(case.case_type), directory, effects)
+        return state.restore(case.state, diagram.spec, diagram.subprocess_specs, engine), effects
+
     def _script_engine(self, case_type: CaseType, directory: Directory, effects: "_Effects"):
         """The functions a diagram may call (engine.diagrams.DIAGRAM_FUNCTIONS)."""
         def period(kind: str):
@@ -270,6 +291,7 @@ class CaseRunner:
             action, summary, task_name, before, after = event
             history.record(session, case, now, actor, action, summary, task=task_name, before=before, after=after)
         tracking.sync(session, case, self._case_type(case.case_type), workflow, diagram, now, actor)
+        facts.record(session, case, self._case_type(case.case_type))
         for kind in effects.reminders:
             history.record(session, case, now, None, "deadline.escalated", f"Påminnelse om frist: {kind}",
                            after={"kind": kind})

@@ -2,24 +2,26 @@
 
 The sweep runs at start (catching up on whatever came due while nothing ran), every
 `interval` seconds (to see deadlines that other processes created), and at the next
-reminder's time. Jobs live in the application database (table `scheduler_jobs`), so a
-restarted scheduler finds them. Firing is safe with more than one scheduler running: each
-reminder is claimed by exactly one transaction (engine/deadlines.py).
+reminder's time; mail that a sweep queued goes out at once, and what failed is retried by the
+delivery job. Jobs live in the application database (table `scheduler_jobs`), so a
+restarted scheduler finds them. Of several scheduler processes only the leader runs the jobs
+(engine/leader.py); should two ever run at once, each reminder is still claimed by exactly
+one transaction (engine/deadlines.py).
 """
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
 
 from engine.clock import STOCKHOLM
 from engine.db import Database
 from engine.deadlines import DeadlineSweeper
+from engine.leader import Leadership
 from engine.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,7 @@ DELIVERY_INTERVAL_SECONDS = 30
 class _Workers:
     sweeper: DeadlineSweeper
     outbox: Outbox
-    scheduler: BaseScheduler
+    scheduler: BackgroundScheduler
 
 
 # Jobs in a persistent store are saved as references to module-level functions, not as
@@ -42,6 +44,8 @@ def sweep_deadlines() -> None:
     result = _workers.sweeper.sweep()
     if result.fired or result.retry:
         log.info("deadline sweep: %d fired, %d to retry", len(result.fired), len(result.retry))
+    if result.fired:
+        deliver_outbox()
     _schedule_next_reminder()
 
 
@@ -58,11 +62,22 @@ def _schedule_next_reminder() -> None:
                                    replace_existing=True)
 
 
-def build(db: Database, sweeper: DeadlineSweeper, outbox: Outbox, interval_seconds: int,
-          background: bool = False) -> BaseScheduler:
+def run(db: Database, sweeper: DeadlineSweeper, outbox: Outbox, interval_seconds: int,
+        leadership: Leadership) -> None:
+    """Run the jobs whenever this process leads; returns when `leadership.stop()` is called."""
+    def start_jobs():
+        scheduler = build(db, sweeper, outbox, interval_seconds)
+        scheduler.start()
+        # Without waiting for a running job: one that schedules the next reminder would wait
+        # for the lock that shutdown holds. Should it still fire a reminder, the claim holds.
+        return functools.partial(scheduler.shutdown, wait=False)
+
+    leadership.run(start_jobs)
+
+
+def build(db: Database, sweeper: DeadlineSweeper, outbox: Outbox, interval_seconds: int) -> BackgroundScheduler:
     global _workers
-    scheduler_class = BackgroundScheduler if background else BlockingScheduler
-    scheduler = scheduler_class(
+    scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=db.engine, tablename="scheduler_jobs")},
         timezone=STOCKHOLM,
         # A job missed while down runs once when we are back, however late.

@@ -4,7 +4,7 @@ Inboxes and deadline sweeps query these tables; they never deserialize a case to
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
@@ -98,7 +98,7 @@ def _open_deadline(session, case, case_type, task, timer, now, actor) -> Deadlin
                              fire_at=due_at + timedelta(days=level.days), notify=list(level.notify),
                              status="pending"))
     history.record(session, case, now, actor, "deadline.set",
-                   f"Frist satt: {timer.label}, senast {local_time(due_at)}{lateness(due_at, now)}",
+                   f"Frist satt: {timer.label}, senast {due_time(due_at)}{lateness(due_at, now)}",
                    task=timer.guarded_task, after={"kind": timer.kind, "due_at": due_at.isoformat()})
     return row
 
@@ -116,3 +116,16 @@ def lateness(due_at: datetime, now: datetime) -> str:
 def local_time(moment: datetime) -> str:
     """ISO date and time in Stockholm, as users read it."""
     return moment.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+
+def last_day(due_at: datetime) -> date:
+    """The last day a deadline can be kept on: a deadline counted in days ends at midnight,
+    which is the end of the day before, not a day of its own."""
+    local = due_at.astimezone(STOCKHOLM)
+    return local.date() - timedelta(days=1) if local.time() == time(0) else local.date()
+
+
+def due_time(due_at: datetime) -> str:
+    """A deadline as users read it: its last day when it ends at midnight, else date and time."""
+    local = due_at.astimezone(STOCKHOLM)
+    return last_day(due_at).isoformat() if local.time() == time(0) else local_time(due_at)

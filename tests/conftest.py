@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from engine.clock import STOCKHOLM, FixedClock
 from demo.lex_sarah import CaseDriver
@@ -30,7 +31,13 @@ def database_url(tmp_path):
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            # A plain DROP stops an autovacuum worker in the database itself; FORCE, which a
+            # role without superuser rights cannot use on such a worker, only for connections
+            # a test left open.
+            try:
+                connection.execute(text(f'DROP DATABASE "{name}"'))
+            except DBAPIError:
+                connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
@@ -61,6 +68,13 @@ def runner(services):
 @pytest.fixture
 def cases(runner, clock):
     return CaseDriver(runner, clock)
+
+
+@pytest.fixture
+def cli(app):
+    """`cli(*args)`: run a `lexflow` command as the command line does."""
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(args=list(args))
 
 
 @pytest.fixture

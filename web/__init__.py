@@ -4,8 +4,9 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import RequestEntityTooLarge
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every form post must carry the session's CSRF token; the JSON API, which signs in with
@@ -27,6 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         # A CSRF token lives as long as the session: an investigator may spend hours on a form.
         WTF_CSRF_TIME_LIMIT=None,
+        # Nothing is uploaded: the largest body is an investigation's form, a few hundred kB at
+        # most; a field (multipart) is at most 20,000 characters. Larger is refused with 413.
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=256 * 1024,
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("LEXFLOW")  # e.g. LEXFLOW_DATABASE_URL
@@ -43,7 +48,18 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     pages.init_app(app)
     api.init_app(app)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     return app
+
+
+def _too_large(error: RequestEntityTooLarge):
+    """Too large a body, said in Swedish: in JSON for the API, as a page for people."""
+    limits = (f"högst {current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB, och högst "
+              f"{current_app.config['MAX_FORM_MEMORY_SIZE'] // 1024} kB i ett fält")
+    message = f"Det som skickades är för stort: {limits} tas emot. Inget har sparats."
+    if request.path.startswith("/api/"):
+        return {"code": 413, "status": error.name, "message": message}, 413
+    return render_template("error.html", code=413, title="För stort för att tas emot", message=message), 413
 
 
 def _instance_secret(instance: Path) -> str:

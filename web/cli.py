@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -16,11 +18,12 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from sqlalchemy import select
 
-from engine import accounts, organisation
+from engine import accounts, delegation_decisions, diagram_versions, organisation
 from engine.models import Person
 from engine.access import Sight
 from engine.errors import LexflowError
-from engine.tracking import lateness, local_time
+from engine.tracking import due_time, lateness, local_time
+from web.pages import delegation
 from web.services import services
 
 STATUS_LABELS = {"open": "öppet", "closed": "avslutat"}
@@ -91,7 +94,12 @@ def register(app: Flask) -> None:
     app.cli.add_command(messages)
     app.cli.add_command(user_group)
     app.cli.add_command(token_group)
+    app.cli.add_command(delegation_group)
+    app.cli.add_command(diagrams_group)
     app.cli.add_command(serve)
+    app.cli.add_command(report_group)
+    from web import records_cli  # it adds to the groups above
+    records_cli.register(app)
 
 
 @click.group(cls=AppGroup, name="db", help="Databasen.")
@@ -201,7 +209,7 @@ def case_show(case_ref, person, as_json):
     if view.deadlines:
         click.echo("frister:")
     for deadline in view.deadlines:
-        click.echo(f"  {deadline.label:<26} senast {local_time(deadline.due_at)}  "
+        click.echo(f"  {deadline.label:<26} senast {due_time(deadline.due_at)}  "
                    f"{DEADLINE_LABELS[deadline.status]}")
     for relation, other in view.links:
         click.echo(f"länk: {relation} {other}")
@@ -281,7 +289,7 @@ def deadlines_list(overdue, person):
         click.echo("inga frister")
     now = services().clock.now()
     for diary_number, deadline in rows:
-        click.echo(f"{diary_number:<16} {deadline.label:<26} senast {local_time(deadline.due_at)}  "
+        click.echo(f"{diary_number:<16} {deadline.label:<26} senast {due_time(deadline.due_at)}  "
                    f"{DEADLINE_LABELS[deadline.status]}{lateness(deadline.due_at, now)}")
 
 
@@ -293,16 +301,29 @@ def deadlines_sweep():
     click.echo(f"{sent}, {len(result.retry)} försöks igen senare")
 
 
-@click.command("scheduler", help="Kör schemaläggaren: frister och utskick av e-post (tills den stoppas).")
+@click.command("scheduler", help="Kör schemaläggaren: frister och utskick av e-post (tills den stoppas). "
+               "Av flera schemaläggare över samma databas kör en i taget; de andra tar över om den stannar.")
 @with_appcontext
 @reports_errors
 def scheduler():
-    from engine import scheduler as scheduling
-
     svc = services()
     click.echo(f"schemaläggaren startar: fristsvep var {svc.config['SWEEP_INTERVAL_SECONDS']} s, "
-               f"e-post via {svc.config['SMTP_HOST']}:{svc.config['SMTP_PORT']}")
-    scheduling.build(svc.db, svc.sweeper, svc.outbox, int(svc.config["SWEEP_INTERVAL_SECONDS"])).start()
+               f"e-post via {svc.config['SMTP_HOST']}:{svc.config['SMTP_PORT']}; "
+               "den som leder kör jobben, övriga väntar")
+    _scheduler_while_leading(svc)()
+
+
+def _scheduler_while_leading(svc):
+    """The scheduler's jobs, run whenever this process leads: of all the processes over one
+    database only one does (engine/leader.py). Who leads, and each hand-over, is logged."""
+    from engine import scheduler as scheduling
+    from engine.leader import RETRY_SECONDS, Leadership
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every run of every job
+    leadership = Leadership(svc.db, float(svc.config.get("LEADER_RETRY_SECONDS", RETRY_SECONDS)))
+    return functools.partial(scheduling.run, svc.db, svc.sweeper, svc.outbox,
+                             int(svc.config["SWEEP_INTERVAL_SECONDS"]), leadership)
 
 
 @click.group(cls=AppGroup, name="outbox", help="Utgående e-post.")
@@ -362,6 +383,91 @@ def token_create(person, name):
     click.echo(token)
 
 
+@click.group(cls=AppGroup, name="delegation", help="Delegationsbeslut, för anmälan till socialnämnden.")
+def delegation_group():
+    pass
+
+
+@delegation_group.command("decisions", help="Beslut fattade med stöd av delegation under en period (Stockholmstid).")
+@click.option("--from", "first_day", required=True, metavar="ÅÅÅÅ-MM-DD", help="Periodens första dag.")
+@click.option("--to", "last_day", required=True, metavar="ÅÅÅÅ-MM-DD", help="Periodens sista dag (tas med).")
+@as_person
+@click.option("--csv", "as_csv", is_flag=True, help="Som CSV för Excel (UTF-8 med BOM, semikolon).")
+@reports_errors
+def delegation_list(first_day, last_day, person, as_csv):
+    svc = services()
+    period = delegation_decisions.read_period({"from": first_day, "to": last_day})
+    rows = delegation.committee_rows(delegation_decisions.list_decisions(svc.db, svc.clock, person, period,
+                                                                         "export" if as_csv else "list"))
+    if as_csv:
+        click.echo(delegation.as_csv(rows), nl=False)
+        return
+    if not rows:
+        click.echo("inga delegationsbeslut under perioden")
+    for row in rows:
+        day, diary_number, case_type, decision, outcome, decider, title, delegation_on = row.cells
+        click.echo(f"{day}  {diary_number:<14} {case_type:<10} {decision}{': ' + outcome if outcome else ''}  "
+                   f"– {decider}{', ' + title if title else ''} (delegation: {delegation_on})")
+
+
+@click.group(cls=AppGroup, name="diagrams", help="Diagramversioner: vad som ändrats, och flytt av öppna ärenden.")
+def diagrams_group():
+    pass
+
+
+@diagrams_group.command("list", help="Driftsatta versioner per ärendetyp, med antal öppna ärenden på var.")
+@reports_errors
+def diagrams_list():
+    svc = services()
+    svc.runner  # deploys the diagram files as they are now
+    for version in diagram_versions.versions(svc.db, svc.diagrams):
+        click.echo(f"{version.case_type:<10} version {version.id:<4} driftsatt {local_time(version.deployed_at)}  "
+                   f"öppna ärenden: {version.open_cases}{'  (nuvarande)' if version.current else ''}")
+
+
+@diagrams_group.command("diff", help="Tillagda, borttagna och ändrade steg; som standard från den äldre version "
+                                     "som flest öppna ärenden kör till nuvarande fil.")
+@click.argument("case_type", required=False)
+@click.option("--from", "from_id", type=int, metavar="VERSION", help="Jämför från denna version.")
+@click.option("--to", "to_id", type=int, metavar="VERSION", help="Jämför till denna version (standard: nuvarande).")
+@reports_errors
+def diagrams_diff(case_type, from_id, to_id):
+    svc = services()
+    svc.runner  # deploys the diagram files as they are now
+    if (from_id or to_id) and not case_type:
+        raise click.UsageError("ange ärendetypen tillsammans med --from eller --to")
+    for type_id in [case_type] if case_type else list(svc.diagrams.current):
+        found = diagram_versions.compare(svc.db, svc.diagrams, type_id, from_id, to_id)
+        if found is None:
+            click.echo(f"{type_id}: inga öppna ärenden kör en äldre version")
+            continue
+        click.echo(f"{type_id}: version {found.from_version} -> version {found.to_version}")
+        for label, steps in (("tillagt", found.added), ("borttaget", found.removed), ("ändrat", found.changed)):
+            for step in steps:
+                changes = f" ({', '.join(step.changes)})" if step.changes else ""
+                click.echo(f"  {label:<10} {step.id:<26} {step.name}{changes}")
+        if not (found.added or found.removed or found.changed):
+            click.echo("  inga ändringar")
+
+
+@diagrams_group.command("migrate", help="Flytta öppna ärenden till nuvarande version när vägen de har gått "
+                                        "finns oförändrad i den; de övriga stannar, med skälet.")
+@click.argument("case_type")
+@click.option("--dry-run", is_flag=True, help="Visa vad som skulle flyttas, utan att flytta något.")
+@reports_errors
+def diagrams_migrate(case_type, dry_run):
+    migrations = diagram_versions.migrate(services().runner, case_type, dry_run=dry_run)
+    moved = [m for m in migrations if m.refused is None]
+    refused = [m for m in migrations if m.refused is not None]
+    verb = "kan flyttas" if dry_run else "flyttat"
+    for migration in moved:
+        click.echo(f"{migration.diary_number:<16} {verb} från version {migration.from_version} "
+                   f"till {migration.to_version}")
+    for migration in refused:
+        click.echo(f"{migration.diary_number:<16} stannar på version {migration.from_version}: {migration.refused}")
+    click.echo(f"{len(moved)} {'kan flyttas' if dry_run else 'flyttade'}, {len(refused)} stannar")
+
+
 @click.command("serve", help="Kör webbservern (utvecklingsserver) med schemaläggaren i samma process.")
 @with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -372,15 +478,90 @@ def serve(host, port, no_scheduler):
     from flask import current_app
     from werkzeug.serving import run_simple
 
-    from engine import scheduler as scheduling
-
-    svc = services()
     if not no_scheduler:
-        scheduling.build(svc.db, svc.sweeper, svc.outbox, int(svc.config["SWEEP_INTERVAL_SECONDS"]),
-                         background=True).start()
+        threading.Thread(target=_scheduler_while_leading(services()), name="scheduler", daemon=True).start()
     click.echo(f"lexflow på http://{host}:{port}/" + ("" if no_scheduler else " med schemaläggaren"))
     # No reloader: it would run a second process with a second scheduler.
     run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
+
+
+@click.group(cls=AppGroup, name="report",
+             help="Statistik till nämnden: sammanställning, ledtider, kvalitetsberättelse.")
+def report_group():
+    pass
+
+
+def report_options(command):
+    """The period, as on the Statistik pages, and what to print."""
+    from engine.reports.periods import KINDS, MAX_YEARS, RANGE
+
+    options = (
+        click.option("--period", type=click.Choice([*KINDS, RANGE]), default="helar", show_default=True,
+                     help="T1, T2, T3, delar (jan–aug), helar eller range (med --from och --to)."),
+        click.option("--year", type=int, help="År (standard: i år)."),
+        click.option("--years", type=click.IntRange(1, MAX_YEARS), default=1, show_default=True,
+                     help="Antal år bredvid varandra."),
+        click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="Första dag (ÅÅÅÅ-MM-DD)."),
+        click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Sista dag (ÅÅÅÅ-MM-DD)."),
+        click.option("--csv", "as_csv", is_flag=True, help="Skriv ut som CSV (semikolon, för Excel)."),
+        click.option("--table", "table_key", help="Bara en tabell (dess nyckel, t.ex. feedback_by_unit_and_type)."),
+        click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, writable=True),
+                     help="Skriv rapporten som PDF till filen."),
+        as_person,
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _print_report(definition, person, period, year, years, start, end, as_csv, table_key, pdf_file):
+    from engine.reports import compile_report
+    from engine.reports.periods import RANGE, ReportPeriod
+    from web import report_formats
+    from web.documents import render_pdf
+
+    svc = services()
+    if year is None and period != RANGE:
+        year = svc.clock.today().year
+    chosen = ReportPeriod.of(period, year, start and start.date(), end and end.date(), years)
+    report = compile_report(svc.db, svc.clock, person, definition, chosen)
+    tables = report.tables
+    if table_key is not None:
+        tables = tuple(table for table in tables if table.key == table_key)
+        if not tables:
+            raise click.BadParameter(f"finns inte; välj en av: {', '.join(t.key for t in report.tables)}",
+                                     param_hint="--table")
+    if pdf_file:
+        scope = "Alla enheter." if report.all_units else f"Enheterna: {', '.join(report.units)}."
+        with svc.db.snapshot() as session:
+            name = organisation.Directory(session).setting("name", "")
+        Path(pdf_file).write_bytes(render_pdf(report_formats.report_html(report, name, svc.clock.today().isoformat(),
+                                                                         scope)))
+        click.echo(f"{report.title}, {report.period.label}: {pdf_file}")
+    elif as_csv:
+        click.echo(report_formats.table_csv(tables[0]) if table_key else report_formats.report_csv(report), nl=False)
+    else:
+        click.echo(f"{report.title}: {', '.join(span.label for span in report.period.spans())}")
+        click.echo("Alla enheter." if report.all_units else f"Enheterna: {', '.join(report.units)}.")
+        for table in tables:
+            click.echo()
+            click.echo(report_formats.table_text(table))
+
+
+def _report_command(name: str, key: str, help_text: str):
+    @report_group.command(name, help=help_text)
+    @report_options
+    @reports_errors
+    def command(**options):
+        from workflows.statistics import REPORTS
+
+        _print_report(REPORTS[key], **options)
+    return command
+
+
+_report_command("compilation", "compilation", "Sammanställning till nämnden: synpunkter, lex Sarah och avvikelser.")
+_report_command("lead-times", "lead_times", "Ledtider och frister: dagar till varje steg, andel inom fristen.")
+_report_command("quality", "quality_report", "Kvalitetsberättelse: årets kapitel; --years 2 visar året före bredvid.")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 One template serves both, so what is read is what is sent."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app
 from weasyprint import HTML
 
 from engine.organisation import Directory
@@ -24,8 +24,10 @@ def provider_for(directory: Directory, unit_id: str) -> Provider:
 
 def render_html(document: Document, organisation: str, today: str, pdf_url: str | None = None,
                 back_url: str | None = None) -> str:
-    return render_template("documents/document.html", document=document, organisation=organisation,
-                           today=today, pdf_url=pdf_url, back_url=back_url)
+    # A document stands alone, without the pages' layout or who is signed in, so that it is
+    # also rendered where there is no request: for an export on the command line.
+    return current_app.jinja_env.get_template("documents/document.html").render(
+        document=document, organisation=organisation, today=today, pdf_url=pdf_url, back_url=back_url)
 
 
 def render_pdf(html: str) -> bytes:

@@ -93,6 +93,24 @@ def lex_sarah_report(case_data: dict) -> dict:
     }
 
 
+def report_from_lex_sarah(case_data: dict) -> dict:
+    """A lex Sarah report found to be no missförhållande, handled on as a deviation: the event
+    as reported, received on the day of the decision, with the immediate actions of the report
+    and of the unit manager, and the staff member it concerns, who must still never see it."""
+    report, protection, decision = case_data["report"], case_data["protect"], case_data["close_no_misconduct"]
+    return {
+        "unit": report["unit"],
+        "what_happened": report["what_happened"],
+        "occurred_on": report["occurred_on"],
+        "noticed_on": report["noticed_on"],
+        "received_on": decision["decided_on"],
+        "affected_individual": report["affected_individual"],
+        "immediate_actions": "\n\n".join(part for part in (report["immediate_actions"], protection["actions_taken"])
+                                          if part),
+        "concerns_person": report["concerns_person"],
+    }
+
+
 CASE_TYPE = CaseType(
     id="avvikelse",
     name="Avvikelse",
@@ -107,7 +125,7 @@ CASE_TYPE = CaseType(
             not_in_future("triaged_on"), not_before_report("triaged_on"), _mas_only_for_health_care)),
         "mas_review": SchemaForm("Bedöm enligt lex Maria", MasReviewSchema, rules=(not_in_future("reviewed_on"),)),
         "escalate": lex_sarah.ESCALATION_FORM,
-        "act": SchemaForm("Åtgärda", ActSchema),
+        "act": SchemaForm("Åtgärda", ActSchema, plans_actions="actions"),
         # Following up and closing ask what they ask in a lex Sarah case.
         "follow_up": SchemaForm("Följ upp åtgärderna", lex_sarah.FollowUpSchema,
                                 rules=(not_in_future("followed_up_on"),)),
@@ -115,4 +133,10 @@ CASE_TYPE = CaseType(
     },
     deadlines={},
     linked_reports={"lex_sarah": lex_sarah_report},
+    statistics={
+        "assessed_on": ("triage.triaged_on",),
+        "risk_level": ("triage.risk_level",),
+        "categories": ("triage.category",),
+        "route": ("triage.route",),
+    },
 )

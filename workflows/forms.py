@@ -84,6 +84,9 @@ class SchemaForm:
     rules: tuple[Rule, ...] = ()
     assigns: dict[str, str] = field(default_factory=dict)  # field -> role
     routes: str | None = None  # the field naming the unit the case is routed to
+    # The list field whose rows (description, owner, due_on, follow_up_on) become actions of
+    # the case when the step is done; each owner must be a person of the organisation.
+    plans_actions: str | None = None
 
     def validate(self, data: dict, context: FormContext) -> ValidatedForm:
         """Check the schema and the rules together, so the user sees every error at once."""
@@ -94,15 +97,20 @@ class SchemaForm:
             loaded, errors = schema.load(data), {}
         except ValidationError as error:
             loaded, errors = error.valid_data or {}, dict(error.messages)
-        for rule in self.rules:
+        for rule in self.rules + ((action_owners(self.plans_actions),) if self.plans_actions else ()):
             for name, messages in rule(loaded, context).items():
                 if name not in errors:
                     errors[name] = messages
         if errors:
             raise InvalidData(errors)
         dumped = schema.dump(loaded)
+        if self.plans_actions:
+            # The plan is a record: it keeps each owner's name as it was, for the documents it goes into.
+            dumped[self.plans_actions] = [{**row, "owner_name": context.directory.person(row["owner"]).name}
+                                          for row in dumped[self.plans_actions]]
         return ValidatedForm(dumped, {role: dumped[name] for name, role in self.assigns.items()},
-                             unit=dumped.get(self.routes) if self.routes else None)
+                             unit=dumped.get(self.routes) if self.routes else None,
+                             planned_actions=tuple(dumped[self.plans_actions]) if self.plans_actions else ())
 
 
 # -- rules shared by many forms ---------------------------------------------
@@ -167,4 +175,20 @@ def known_person(name: str) -> Rule:
     def rule(data, context):
         person = data.get(name)
         return {} if not person or context.directory.has_person(person) else {name: ["Okänd person."]}
+    return rule
+
+
+def action_owners(name: str) -> Rule:
+    """Each planned action in the list `name` is owned by a person of the organisation, and not
+    by the staff member the report is about, who must never see the case."""
+    def rule(data, context):
+        concerned = context.case_data.get("report", {}).get("concerns_person")
+        errors = {}
+        for index, row in enumerate(data.get(name) or []):
+            owner = row.get("owner") if isinstance(row, dict) else None
+            if owner and not context.directory.has_person(owner):
+                errors[index] = {"owner": ["Okänd person."]}
+            elif owner and owner == concerned:
+                errors[index] = {"owner": ["Den som rapporten gäller kan inte vara ansvarig."]}
+        return {name: errors} if errors else {}
     return rule

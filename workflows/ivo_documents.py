@@ -144,5 +144,5 @@ def _actions_taken(investigation: dict) -> Section:
 
 
 def _action_plan(proposal: dict, heading: str = "Planerade åtgärder") -> Section:
-    rows = [(a["description"], a["owner"], a["due_on"]) for a in proposal["action_plan"]]
+    rows = [(a["description"], a["owner_name"], a["due_on"]) for a in proposal["action_plan"]]
     return Section(heading, table=(("Åtgärd", "Ansvarig", "Klart senast"), rows))

@@ -11,6 +11,7 @@ from marshmallow import fields, validate
 from engine.calendar import Period
 from engine.casetypes import CaseType, ReminderLevel
 from workflows import lex_sarah
+from workflows.fields import PersonalIdentityNumber
 from workflows.forms import (
     Boolean, FormSchema, SchemaForm, choice, in_order, known_unit, not_before_report, not_in_future,
     required_when, text,
@@ -64,6 +65,8 @@ class ReportSchema(FormSchema):
     email = fields.Email(load_default=None, metadata={"label": "E-post"})
     phone = fields.String(load_default="", validate=validate.Regexp(
         r"^[0-9 +()-]{0,20}$", error="Ange ett telefonnummer med siffror."), metadata={"label": "Telefon"})
+    # The submitter's own, if they give it, so that the unit can find the case file it is about.
+    personal_identity_number = PersonalIdentityNumber(metadata={"label": "Personnummer (frivilligt)"})
 
 
 def _contact_when_reply_wanted(data, context):
@@ -120,6 +123,25 @@ def lex_sarah_report(case_data: dict) -> dict:
     }
 
 
+def report_from_lex_sarah(case_data: dict) -> dict:
+    """A lex Sarah report found to be no missförhållande, handled on as a complaint: what the
+    staff member reported, received on the day of the decision, by the unit it concerns. The
+    reporter raised it for the individual, so it came in through staff on their behalf; the
+    reporter's name is kept, and no reply is asked for (the reporter follows the lex Sarah case)."""
+    report, decision = case_data["report"], case_data["close_no_misconduct"]
+    return {
+        "feedback_type": "complaint",
+        "submitter_category": "staff",
+        "unit": report["unit"],
+        "description": report["what_happened"],
+        "occurred_on": report["occurred_on"],
+        "received_on": decision["decided_on"],
+        "channel": "on_behalf",
+        "reply_wanted": False,
+        "name": report["reporter_name"],
+    }
+
+
 CASE_TYPE = CaseType(
     id="klagomal",
     name="Synpunkt",
@@ -144,4 +166,10 @@ CASE_TYPE = CaseType(
     reminders=REMINDERS,
     public=True,
     linked_reports={"lex_sarah": lex_sarah_report},
+    statistics={
+        "feedback_type": ("report.feedback_type",),
+        "submitter_category": ("report.submitter_category",),
+        "registered_on": ("register.registered_on",),
+        "answered_on": ("answer.answered_on",),
+    },
 )

@@ -143,9 +143,14 @@ class InvestigateSchema(FormSchema):
 
 
 class PlannedActionSchema(FormSchema):
-    description = text(metadata={"label": "Åtgärd"})
-    owner = text(max_length=200, metadata={"label": "Ansvarig"})
+    """One action of a plan; it becomes an action of its own (engine/actions.py) when the step is done."""
+
+    description = text(max_length=500, metadata={"label": "Åtgärd"})
+    # A person of the organisation (their id), so that the action is theirs to do and follow.
+    owner = fields.String(required=True, validate=validate.Length(max=64), metadata={"label": "Ansvarig"})
+    owner_name = fields.String(dump_only=True, metadata={"label": "Ansvarigs namn"})
     due_on = fields.Date(required=True, metadata={"label": "Klart senast"})
+    follow_up_on = fields.Date(load_default=None, metadata={"label": "Följs upp"})
 
 
 class ProposeSchema(FormSchema):
@@ -176,9 +181,28 @@ def _misconduct_needs_categories_and_plan(data, context):
     return errors
 
 
+# A report that is no missförhållande may still be handled on: the diagram then files a linked
+# complaint or deviation carrying the report (report_from_lex_sarah in workflows/klagomal.py
+# and workflows/avvikelse.py).
+REFILING = {
+    "none": "Nej, ärendet avslutas",
+    "klagomal": "Ja, som synpunkt eller klagomål",
+    "avvikelse": "Ja, som avvikelse",
+}
+
+
 class CloseNoMisconductSchema(FormSchema):
     reason = text(metadata={"label": "Skäl till att det inte är ett missförhållande"})
     decided_on = fields.Date(required=True, metadata={"label": "Beslutsdatum"})
+    refile_as = choice(REFILING, required=True, metadata={"label": "Hantera vidare som ett nytt ärende?"})
+
+
+def _refiled_without_the_person_concerned(data, context):
+    """A complaint cannot name the staff member a report is about, so it could not keep the
+    case from them: such a report goes on as a deviation, which can."""
+    if data.get("refile_as") == "klagomal" and context.case_data["report"].get("concerns_person"):
+        return {"refile_as": ["Rapporten gäller en medarbetare; hantera den vidare som avvikelse."]}
+    return {}
 
 
 class DecideSchema(FormSchema):
@@ -270,9 +294,9 @@ CASE_TYPE = CaseType(
             required_when("not_interviewed_reason", lambda d: not d["individual_interviewed"],
                           "Ange varför den enskilde inte intervjuats."),)),
         "propose": SchemaForm("Bedöm och föreslå beslut", ProposeSchema,
-                              rules=(_misconduct_needs_categories_and_plan,)),
-        "close_no_misconduct": SchemaForm("Avsluta – inget missförhållande", CloseNoMisconductSchema,
-                                          rules=(not_in_future("decided_on"),)),
+                              rules=(_misconduct_needs_categories_and_plan,), plans_actions="action_plan"),
+        "close_no_misconduct": SchemaForm("Avsluta – inget missförhållande", CloseNoMisconductSchema, rules=(
+            not_in_future("decided_on"), not_before_report("decided_on"), _refiled_without_the_person_concerned)),
         "decide": SchemaForm("Besluta om allvarligt missförhållande", DecideSchema,
                              rules=(not_in_future("decided_on"), not_before_report("decided_on"))),
         "notify_ivo": SchemaForm("Anmäl till IVO", NotifyIvoSchema,
@@ -290,4 +314,14 @@ CASE_TYPE = CaseType(
     },
     deadlines=DEADLINES,
     reminders=REMINDERS,
+    statistics={
+        "registered_on": ("register.registered_on",),
+        "investigator_assigned_on": ("assign_investigator.assigned_on",),
+        "assessment": ("propose.assessment",),
+        "risk_level": ("propose.risk_level",),
+        "categories": ("propose.categories",),
+        # A report that is no missförhållande is decided when it is closed.
+        "decided_on": ("decide.decided_on", "close_no_misconduct.decided_on"),
+        "ivo_notified_on": ("notify_ivo.notified_on",),
+    },
 )

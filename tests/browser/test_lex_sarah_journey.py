@@ -170,7 +170,7 @@ def propose(ulla: Page, screenshot) -> None:
     card.locator("#propose-f-probability").get_by_label("Liten", exact=True).check()
     card.locator("#propose-f-recurrence_risk").fill("Stor utan ändrad rutin.")
     card.locator("#propose-f-action_plan-0-description").fill("Ny rutin för schemaändringar")
-    card.locator("#propose-f-action_plan-0-owner").fill("Erik Johansson")
+    card.locator("#propose-f-action_plan-0-owner").select_option(label="Erik Johansson")
     card.locator("#propose-f-action_plan-0-due_on").fill("2026-12-31")
     card.locator("#propose-f-proposal").fill("Allvarligt missförhållande; anmäls till IVO.")
     screenshot(ulla, "lex-sarah-09-propose")

@@ -14,8 +14,7 @@ def test_the_scheduler_sweeps_at_start_and_keeps_its_jobs_in_the_database(cases,
     cases.file(received_on="2026-11-23", noticed_on="2026-11-22", occurred_on="2026-11-22")
     clock.set(datetime(2026, 11, 26, 8, 0, tzinfo=STOCKHOLM))  # the deadline passed while nothing ran
 
-    scheduler = scheduling.build(services.db, services.sweeper, services.outbox, interval_seconds=3600,
-                                 background=True)
+    scheduler = scheduling.build(services.db, services.sweeper, services.outbox, interval_seconds=3600)
     swept, errors = threading.Event(), []
 
     def on_event(event):

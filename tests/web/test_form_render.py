@@ -113,14 +113,15 @@ def test_a_list_level_error_stays_on_the_list():
 
 def test_stored_data_reads_with_labels_and_option_names():
     stored = {"assessment": "serious_misconduct", "categories": ["neglect", "treatment"], "severity": 4,
-              "action_plan": [{"description": "Ny rutin", "owner": "Erik", "due_on": "2026-12-31"}],
+              "action_plan": [{"description": "Ny rutin", "owner": "erik", "due_on": "2026-12-31",
+                               "follow_up_on": None, "owner_name": "Erik Johansson"}],
               "risk_level": "kritisk"}
-    shown = {s.label: s for s in describe(lex_sarah.ProposeSchema, stored)}
+    shown = {s.label: s for s in describe(lex_sarah.ProposeSchema, stored, {"owner": {"erik": "Erik Johansson"}})}
     assert shown["Bedömning"].text == "Allvarligt missförhållande"
     assert shown["Kategorier"].text == "Försummelse, Brister i bemötande"
     assert shown["Allvarlighet"].text == "Hög"
-    assert shown["Åtgärdsplan"].columns == ("Åtgärd", "Ansvarig", "Klart senast")
-    assert shown["Åtgärdsplan"].rows == (("Ny rutin", "Erik", "2026-12-31"),)
+    assert shown["Åtgärdsplan"].columns == ("Åtgärd", "Ansvarig", "Klart senast", "Följs upp")
+    assert shown["Åtgärdsplan"].rows == (("Ny rutin", "Erik Johansson", "2026-12-31", "–"),)
 
 
 def test_stored_yes_no_and_people_read_as_words():

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import NotFound
-from tests.web.page_client import PageClient, checked, csrf_token, field_value
+from tests.web.page_client import PageClient, checked, csrf_token, field_value, selected
 
 FEEDBACK = {"feedback_type": "complaint", "submitter_category": "relative", "unit": "solgarden",
             "description": "Min mamma fick vänta en timme på hjälp att gå på toaletten."}
@@ -116,3 +116,12 @@ def test_staff_register_a_paper_form_with_its_real_date_of_arrival(browser, case
     assert response.status_code == 302
     view = runner.show_case("SOCN/2026:1", "rita")
     assert view.received_on.isoformat() == cases.day(-10) and view.data["report"]["channel"] == "paper"
+
+
+def test_the_registrator_routes_the_complaint_on_to_the_unit_it_named_unless_she_chooses_another(
+        browser, clock, runner):
+    assert send(browser, clock, FEEDBACK).status_code == 302
+    browser.sign_in("rita")
+    case_id = runner.show_case("SOCN/2026:1", "rita").id
+    page = browser.get(f"/arenden/{case_id}").text
+    assert selected(page, "unit") == "solgarden"

@@ -127,7 +127,7 @@ def test_a_paper_complaint_received_three_weeks_ago_is_already_late(complaints, 
     (deadline,) = runner.show_case(case, "rita").deadlines
     assert deadline.status == "overdue"
     assert runner.case_history(case, "rita")[1].summary == \
-        "Frist satt: Svarsfrist (registrering), senast 2026-11-17 00:00 (6 dagar sen)"
+        "Frist satt: Svarsfrist (registrering), senast 2026-11-16 (6 dagar sen)"
 
 
 def _configure(services, **sections):

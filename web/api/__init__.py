@@ -14,7 +14,7 @@ from werkzeug import exceptions as http
 from engine.accounts import TooManyAttempts
 from engine.errors import Conflict, Forbidden, InvalidData, LexflowError, NotFound
 from web import csrf
-from web.api import cases, schemas, tokens
+from web.api import actions, cases, delegation, reports, schemas, tokens
 
 PREFIX = "/api/"
 # The first that matches: engine errors and the statuses they are answered with.
@@ -66,8 +66,9 @@ def init_app(app: Flask) -> None:
     api.ma_plugin.converter.add_attribute_function(_label_as_title)
     for form in dict.fromkeys(schemas.REPORT_FORMS + schemas.TASK_FORMS):
         api.spec.components.schema(schemas.component_name(form), schema=form)
-    csrf.exempt(cases.blp)
-    api.register_blueprint(cases.blp)
+    for blueprint in (cases.blp, actions.blp, delegation.blp, reports.blp):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
 
 
 def _label_as_title(self, field, **_) -> dict:

@@ -7,7 +7,9 @@ from werkzeug import exceptions as http
 
 from engine import errors
 from web import auth
-from web.pages import admin, cases, display, documents, feedback, overview, reports, tasks
+from web.pages import (
+    actions, admin, cases, delegation, display, documents, feedback, overview, reports, statistics, tasks,
+)
 from web.pages.org import organisation
 
 ERROR_PAGES = {
@@ -25,7 +27,8 @@ CSRF_MESSAGE = ("Formuläret har gått ut eller saknar sin säkerhetskod. Gå ti
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (auth.bp, tasks.bp, reports.bp, feedback.bp, cases.bp, documents.bp, overview.bp, admin.bp):
+    for blueprint in (auth.bp, tasks.bp, reports.bp, feedback.bp, cases.bp, documents.bp, actions.bp, overview.bp,
+                      admin.bp, delegation.bp, statistics.bp):
         app.register_blueprint(blueprint)
     display.register(app)
     app.context_processor(_layout)

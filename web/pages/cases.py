@@ -7,14 +7,14 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 import workflows
-from engine import queries
+from engine import actions, queries
 from engine.access import Sight
 from engine.errors import Conflict, InvalidData
 from engine.models import Case, DiagramVersion
 from web import diagram_svg, form_render
 from web.auth import current_person, login_required
 from web.pages import documents
-from web.pages.forms import dates_today, drawn, one_of, posted
+from web.pages.forms import drawn, one_of, posted, starting_values
 from web.pages.org import organisation
 from web.services import services
 
@@ -22,6 +22,7 @@ bp = Blueprint("cases", __name__, url_prefix="/arenden")
 
 PAGE_SIZE = 25
 RELATIONS = {"escalated_to": "Eskalerat till", "escalated_to (från)": "Eskalerat från",
+             "refiled_as": "Hanteras vidare i", "refiled_as (från)": "Hanteras vidare från",
              "related": "Relaterat ärende", "related (från)": "Relaterat ärende"}
 
 
@@ -51,7 +52,7 @@ def show(case_id: int):
 @login_required
 def by_diary_number(diary_number: str):
     """Links that name a case by its diary number."""
-    with services().db.unit_of_work() as session:
+    with services().db.snapshot() as session:
         case_id = session.scalar(select(Case.id).where(Case.diary_number == diary_number))
     return redirect(url_for(".show", case_id=case_id)) if case_id else abort(404)
 
@@ -67,14 +68,18 @@ def complete(case_id: int, task_name: str):
     if editing_rows:
         return _page(case_id, typed=(task_name, data, None))
     try:
-        services().runner.complete_task(str(case_id), task_name, data, current_person().id,
-                                        expected_version=request.form.get("expected_version", type=int))
+        view = services().runner.complete_task(str(case_id), task_name, data, current_person().id,
+                                               expected_version=request.form.get("expected_version", type=int))
     except InvalidData as error:
         return _page(case_id, typed=(task_name, data, error.errors)), 422
     except Conflict:
         notice = ("Någon annan har ändrat ärendet medan du hade sidan öppen. Här är ärendet som det ser ut nu; "
                   "det du skrev finns kvar i formuläret om steget fortfarande är ditt.")
         return _page(case_id, typed=(task_name, data, None), notice=notice), 409
+    if view.sight is not Sight.FULL:
+        flash(f"”{form.title}” är klart. Ärendet {view.diary_number} har gått vidare, och du har inte längre "
+              "tillgång till det.", "success")
+        return redirect(url_for("tasks.my_tasks"))
     flash(f"”{form.title}” är klart.", "success")
     return redirect(url_for(".show", case_id=case_id))
 
@@ -102,20 +107,22 @@ def _page(case_id: int, typed: tuple[str, dict, dict | None] | None = None, noti
         if typed and typed[0] == task.name:
             task_forms.append((task, drawn(form, typed[1], typed[2])))
         else:
-            task_forms.append((task, drawn(form, dates_today(form, svc.clock.today()))))
+            task_forms.append((task, drawn(form, starting_values(form, svc.clock.today(), view.unit))))
+    case_actions = actions.list_actions(svc.db, svc.clock, person.id, actions.ActionFilter(case=view.id),
+                                        page_size=actions.MAX_PAGE_SIZE).actions
     return render_template("cases/show.html", view=view, case_type=case_type, history=history, diagram=diagram,
-                           sections=sections, task_forms=task_forms, notice=notice,
+                           sections=sections, task_forms=task_forms, notice=notice, actions=case_actions,
                            documents=documents.available(view),
                            links=[(RELATIONS.get(relation, relation), other) for relation, other in view.links])
 
 
 def _case_type_of(case_id: int) -> str | None:
-    with services().db.unit_of_work() as session:
+    with services().db.snapshot() as session:
         return session.scalar(select(Case.case_type).where(Case.id == case_id))
 
 
 def _diagram_xml(case_id: int) -> str:
     """The diagram version the case runs on, which may be older than the current file."""
-    with services().db.unit_of_work() as session:
+    with services().db.snapshot() as session:
         return session.scalar(select(DiagramVersion.bpmn_xml)
                               .join(Case, Case.diagram_version_id == DiagramVersion.id).where(Case.id == case_id))

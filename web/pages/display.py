@@ -9,7 +9,7 @@ from flask import Flask
 import workflows
 from engine.clock import STOCKHOLM
 from engine.models import Deadline
-from engine.tracking import OPEN_DEADLINES, lateness, local_time
+from engine.tracking import OPEN_DEADLINES, due_time, last_day, lateness, local_time
 from web.services import services
 
 CASE_STATUSES = {"open": "Öppet", "closed": "Avslutat"}
@@ -34,7 +34,7 @@ def due_badge(due_at: datetime, now: datetime | None = None) -> Badge:
     now = now or services().clock.now()
     if due_at <= now:
         return Badge("danger", "Försenad", lateness(due_at, now).strip(" ()"))
-    if due_at.astimezone(STOCKHOLM).date() == now.astimezone(STOCKHOLM).date():
+    if last_day(due_at) == now.astimezone(STOCKHOLM).date():
         return Badge("warning", "Idag")
     return Badge("success", "I tid")
 
@@ -46,3 +46,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda case_type: case_type_names.get(case_type, case_type), "case_type_name")
     app.add_template_filter(lambda status: CASE_STATUSES.get(status, status), "case_status")
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(due_time, "due_time")

@@ -33,10 +33,14 @@ def posted(form: SchemaForm, hidden: frozenset[str] = frozenset()) -> tuple[dict
     return data, form_render.edit_rows(data, request.form)
 
 
-def dates_today(form: SchemaForm, today: date) -> dict:
-    """Task forms ask when something was done; most often that is today."""
-    return {key: today.isoformat() for key, field in form.schema().fields.items()
-            if isinstance(field, fields.Date) and field.required}
+def starting_values(form: SchemaForm, today: date, unit: str) -> dict:
+    """What a task form starts with: the day something was done is most often today, and a
+    case routed on goes to the unit it is at unless the person chooses another."""
+    values = {key: today.isoformat() for key, field in form.schema().fields.items()
+              if isinstance(field, fields.Date) and field.required}
+    if form.routes:
+        values[form.routes] = unit
+    return values
 
 
 def one_of(value: str | None, allowed) -> str | None:

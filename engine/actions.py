@@ -1,0 +1,296 @@
+"""Actions (åtgärder): what an action plan asks a person to do, by when, and how far it has got.
+
+An action is a record of its own. It is made from the planned actions of a step when the step
+is done (the form names them: `SchemaForm(plans_actions=...)`), in that step's transaction, and
+may later be linked to more cases: one new routine can answer a lex Sarah case and the
+deviations behind it.
+
+Each change of an action is written into the history of every case it serves. That history is
+the case's record, append-only, and where an auditor looks to see that a case's action plan
+was carried out; a second log beside it would be one more place to look and to keep in step.
+An action's own history is gathered from those cases.
+
+A person sees an action if they may read one of its cases in full, or if they own it. Showing
+an action is a read of each of its cases (its text is part of their record), and is logged.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import access, history
+from engine.access import Sight, SightClauses
+from engine.clock import Clock
+from engine.db import Database
+from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.models import Action, ActionCase, Case, HistoryEvent
+from engine.organisation import Directory
+
+STATUSES = {"not_started": "Ej påbörjad", "in_progress": "Pågår", "done": "Klar"}
+# The kinds of event an action writes into its cases' history.
+EVENTS = ("action.created", "action.status_changed", "action.linked")
+MAX_PAGE_SIZE = 100
+SHORT = 60  # characters of an action's description that name it in a case's history
+
+
+@dataclass(frozen=True)
+class LinkedCase:
+    id: int
+    diary_number: str
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """An action as one person sees it; `cases` are those of its cases the person may read in full."""
+
+    id: int
+    description: str
+    owner: str  # person id
+    due_on: date
+    follow_up_on: date | None
+    status: str  # a key of STATUSES
+    version: int
+    created_at: datetime
+    created_by: str
+    overdue: bool  # not done, and the day it was due has passed
+    cases: tuple[LinkedCase, ...]
+
+
+@dataclass(frozen=True)
+class ActionChange:
+    """One change of an action, as written into its cases' history."""
+
+    at: datetime
+    actor: str
+    kind: str  # one of EVENTS
+    summary: str
+    before: dict | None
+    after: dict | None
+
+
+@dataclass(frozen=True)
+class ActionDetail:
+    action: ActionView
+    changes: list[ActionChange]  # oldest first
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """What to list; None (or False) means any."""
+
+    status: str | None = None
+    owner: str | None = None
+    overdue: bool = False  # only those not done whose day has passed, by the clock
+    case: int | None = None  # only those serving this case (which the person may read in full)
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    actions: list[ActionView]
+    total: int
+    page: int
+    page_size: int
+
+
+# -- made by a step ---------------------------------------------------------------------
+
+def create_planned(session: Session, case: Case, task: str, planned: tuple[dict, ...], actor: str,
+                   now: datetime) -> None:
+    """Within the step's transaction: an action of the case for each planned one, not started."""
+    directory = Directory(session)
+    for row in planned:
+        owner = directory.person(row["owner"])
+        action = Action(description=row["description"], owner_id=owner.id, due_on=date.fromisoformat(row["due_on"]),
+                        follow_up_on=date.fromisoformat(row["follow_up_on"]) if row.get("follow_up_on") else None,
+                        status="not_started", created_at=now, created_by=actor)
+        session.add(action)
+        session.flush()
+        session.add(ActionCase(action_id=action.id, case_id=case.id, linked_at=now, linked_by=actor))
+        _record(session, action, now, actor, "action.created",
+                f"Åtgärd planerad: {_named(action)}, ansvarig {owner.name}, klart senast {action.due_on.isoformat()}",
+                task=task, after={"description": action.description, "owner": owner.id,
+                                  "due_on": action.due_on.isoformat(), "follow_up_on": row.get("follow_up_on"),
+                                  "status": action.status})
+
+
+# -- reads (each one logged) ----------------------------------------------------------------
+
+def list_actions(db: Database, clock: Clock, person: str, filters: ActionFilter = ActionFilter(),
+                 page: int = 1, page_size: int = 50) -> ActionPage:
+    """The actions the person may see that match the filters, the soonest due first."""
+    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ValueError(f"page from 1, page_size from 1 to {MAX_PAGE_SIZE}")
+    if filters.status is not None:
+        _check_status(filters.status)
+    with history.reading(db) as session:
+        clauses = _clauses(session, person)
+        conditions = [_visible(clauses, person), *_conditions(filters, clauses, clock.today())]
+        total = session.scalar(select(func.count()).select_from(Action).where(*conditions))
+        found = list(session.scalars(select(Action).where(*conditions).order_by(Action.due_on, Action.id)
+                                     .limit(page_size).offset((page - 1) * page_size)))
+        return ActionPage(_views(session, clauses, person, found, clock, "actions"), total, page, page_size)
+
+
+def show_action(db: Database, clock: Clock, person: str, action_id: int) -> ActionDetail:
+    """One action with its history; NotFound if there is none, Forbidden if the person may not see it."""
+    with history.reading(db) as session:
+        clauses = _clauses(session, person)
+        action = _visible_action(session, clauses, person, action_id)
+        return ActionDetail(_views(session, clauses, person, [action], clock, "action")[0],
+                            _changes(session, action.id))
+
+
+# -- changes ----------------------------------------------------------------------------
+
+def change_status(db: Database, clock: Clock, person: str, action_id: int, status: str,
+                  expected_version: int | None = None) -> None:
+    """Set an action's status, written into the history of each case it serves. Conflict if
+    the action has changed since `expected_version`; setting the status it has changes nothing."""
+    _check_status(status)
+    try:
+        with db.unit_of_work() as session:
+            action = _visible_action(session, _clauses(session, person), person, action_id)
+            if expected_version is not None and action.version != expected_version:
+                raise Conflict(f"åtgärden {action.id} har ändrats sedan du läste den; läs om den")
+            if action.status == status:
+                return
+            before, action.status = action.status, status
+            session.flush()  # the version check: of two concurrent changes, the second loses
+            _record(session, action, clock.now(), person, "action.status_changed",
+                    f"Åtgärd {_named(action)}: {STATUSES[before].lower()} → {STATUSES[status].lower()}",
+                    before={"status": before}, after={"status": status})
+    except StaleDataError as error:
+        raise Conflict(f"åtgärden {action_id} ändrades av någon annan samtidigt; läs om den") from error
+
+
+def link_case(db: Database, clock: Clock, person: str, action_id: int, diary_number: str) -> None:
+    """Let the action serve one more case, which the person must be allowed to read in full."""
+    with db.unit_of_work() as session:
+        directory = Directory(session)
+        action = _visible_action(session, _clauses(session, person), person, action_id)
+        diary_number = diary_number.strip()
+        if not diary_number:
+            raise InvalidData({"case": ["Ange ärendets diarienummer."]})
+        case = session.scalar(select(Case).where(Case.diary_number == diary_number))
+        if case is None:
+            raise InvalidData({"case": [f"Det finns inget ärende med diarienummer {diary_number}."]})
+        if access.sight(directory, person, case) is not Sight.FULL:
+            raise Forbidden(f"du får inte läsa ärendet {case.diary_number} och kan inte koppla åtgärden till det")
+        if session.get(ActionCase, (action.id, case.id)) is not None:
+            raise InvalidData({"case": [f"Åtgärden är redan kopplad till {case.diary_number}."]})
+        if case.concerns_person_id == action.owner_id:
+            raise InvalidData({"case": [f"{case.diary_number} gäller åtgärdens ansvarige, som inte får se ärendet."]})
+        now = clock.now()
+        session.add(ActionCase(action_id=action.id, case_id=case.id, linked_at=now, linked_by=person))
+        session.flush()
+        _record(session, action, now, person, "action.linked",
+                f"Åtgärd {_named(action)} kopplad till {case.diary_number}", after={"case": case.diary_number})
+
+
+def overdue(today: date) -> ColumnElement[bool]:
+    """An action is late when it is not done and the day it was due has passed (`_is_overdue`
+    says the same of one action)."""
+    return and_(Action.status != "done", Action.due_on < today)
+
+
+# -- internals ----------------------------------------------------------------------------
+
+def _is_overdue(action: Action, today: date) -> bool:
+    return action.status != "done" and action.due_on < today
+
+
+def _check_status(status: str) -> None:
+    if status not in STATUSES:
+        raise InvalidData({"status": [f"Välj ett av: {', '.join(STATUSES)}."]})
+
+
+def _clauses(session: Session, person: str) -> SightClauses:
+    directory = Directory(session)
+    directory.person(person)
+    return access.sight_clauses(directory, person)
+
+
+def _serves_readable_case(clauses: SightClauses, *conditions) -> ColumnElement[bool]:
+    """The action serves a case the person may read in full (and that meets the conditions)."""
+    return exists(select(ActionCase.case_id).join(Case, Case.id == ActionCase.case_id)
+                  .where(ActionCase.action_id == Action.id, clauses.full, *conditions))
+
+
+def _visible(clauses: SightClauses, person: str) -> ColumnElement[bool]:
+    return or_(Action.owner_id == person, _serves_readable_case(clauses))
+
+
+def _conditions(filters: ActionFilter, clauses: SightClauses, today: date) -> list[ColumnElement[bool]]:
+    conditions = []
+    if filters.status is not None:
+        conditions.append(Action.status == filters.status)
+    if filters.owner is not None:
+        conditions.append(Action.owner_id == filters.owner)
+    if filters.overdue:
+        conditions.append(overdue(today))
+    if filters.case is not None:
+        conditions.append(_serves_readable_case(clauses, ActionCase.case_id == filters.case))
+    return conditions
+
+
+def _visible_action(session: Session, clauses: SightClauses, person: str, action_id: int) -> Action:
+    action = session.scalar(select(Action).where(Action.id == action_id, _visible(clauses, person)))
+    if action is not None:
+        return action
+    if session.get(Action, action_id) is None:
+        raise NotFound(f"ingen åtgärd {action_id}")
+    raise Forbidden(f"{person} får inte se åtgärd {action_id}")
+
+
+def _views(session: Session, clauses: SightClauses, person: str, actions: list[Action], clock: Clock,
+           purpose: str) -> list[ActionView]:
+    """The actions with the cases the person may read; every case of every action shown is logged as read."""
+    rows = session.execute(select(ActionCase.action_id, Case.id, Case.diary_number, clauses.full.label("full"))
+                           .join(Case, Case.id == ActionCase.case_id)
+                           .where(ActionCase.action_id.in_([action.id for action in actions]))
+                           .order_by(Case.id)).all()
+    history.record_reads(session, sorted({row.id for row in rows}), clock.now(), person, purpose)
+    readable = defaultdict(list)
+    for row in rows:
+        if row.full:
+            readable[row.action_id].append(LinkedCase(row.id, row.diary_number))
+    today = clock.today()
+    return [ActionView(a.id, a.description, a.owner_id, a.due_on, a.follow_up_on, a.status, a.version, a.created_at,
+                       a.created_by, _is_overdue(a, today), tuple(readable[a.id]))
+            for a in actions]
+
+
+def _changes(session: Session, action_id: int) -> list[ActionChange]:
+    served = select(ActionCase.case_id).where(ActionCase.action_id == action_id)
+    events = session.scalars(select(HistoryEvent)
+                             .where(HistoryEvent.case_id.in_(served), HistoryEvent.action.in_(EVENTS),
+                                    HistoryEvent.after["action_id"].as_integer() == action_id)
+                             .order_by(HistoryEvent.at, HistoryEvent.id))
+    changes: dict[tuple, ActionChange] = {}
+    for event in events:
+        # A change is written into each case the action served then; it is one change.
+        changes.setdefault((event.at, event.action, event.summary), ActionChange(
+            event.at, event.actor, event.action, event.summary, event.before, event.after))
+    return list(changes.values())
+
+
+def _record(session: Session, action: Action, now: datetime, actor: str, kind: str, summary: str,
+            task: str | None = None, before: dict | None = None, after: dict | None = None) -> None:
+    """Write a change into the history of each case the action serves. The cases are locked
+    first, as a step locks its case, so two writers never take the same place in a history."""
+    cases = list(session.scalars(select(Case).join(ActionCase, ActionCase.case_id == Case.id)
+                                 .where(ActionCase.action_id == action.id).order_by(Case.id)
+                                 .with_for_update(of=Case)))
+    for case in cases:
+        history.record(session, case, now, actor, kind, summary, task=task, before=before,
+                       after={"action_id": action.id, **(after or {})})
+
+
+def _named(action: Action) -> str:
+    text = " ".join(action.description.split())
+    return f"”{text if len(text) <= SHORT else text[:SHORT - 1] + '…'}”"

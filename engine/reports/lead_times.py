@@ -1,0 +1,145 @@
+"""Lead times and deadlines: how long cases took from the report to each step, how often a
+deadline was kept, and where cases ran late.
+
+Lead times are counted in days from the report date to the date entered at the step (the
+register date, the decision date ...), as the forms record them. Whether a deadline was kept
+is what the case records (the `deadlines` table: met, late, or still open).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import case, func, or_, select
+
+from engine.models import CaseFacts, Deadline
+from engine.reports.compilations import UNIT
+from engine.reports.source import Source
+from engine.reports.tables import Label, Table
+
+STATISTICS = (Label("count", "Antal"), Label("mean", "Medel"), Label("median", "Median"), Label("max", "Längst"))
+OUTCOMES = (
+    Label("met", "Klart inom fristen"),
+    Label("late", "Klart efter fristen"),
+    Label("overdue", "Inte klart, fristen har passerat"),
+    Label("pending", "Inte klart, inom fristen"),
+)
+# A deadline may guard several steps of a case (a complaint must be registered and answered
+# within the same 14 days). The case's outcome is that of the step still open, if any, else
+# the worst of the steps done: kept only if kept at each.
+PRECEDENCE = ("overdue", "pending", "late", "met")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """From the report date to the date of a step (a date column of case_facts)."""
+
+    label: str
+    case_type: str
+    column: str
+
+
+@dataclass(frozen=True)
+class LeadTimeTable:
+    """Days from the report date to each stage: how many cases reached it, mean, median, longest."""
+
+    key: str
+    title: str
+    stages: tuple[Stage, ...]
+    row_title: str = "Från rapport till"
+    note: str = "Dagar från rapportdatum, för de ärenden som har nått steget."
+
+    def compute(self, source: Source) -> Table:
+        values = {}
+        for stage in self.stages:
+            for span, count, mean, median, longest in _lead_times(source, stage):
+                values.update({(span, stage.label, "count"): count, (span, stage.label, "mean"): round(float(mean), 1),
+                               (span, stage.label, "median"): round(float(median), 1),
+                               (span, stage.label, "max"): int(longest)})
+        for span in range(len(source.spans)):
+            for stage in self.stages:
+                values.setdefault((span, stage.label, "count"), 0)
+        return Table(self.key, self.title, self.row_title, tuple(Label(s.label, s.label) for s in self.stages),
+                     source.spans, values, columns=STATISTICS, totals=False, empty=None, note=self.note)
+
+
+def _lead_times(source: Source, stage: Stage):
+    """Per period: cases, mean days, median days and most days; the median by numbering each
+    period's cases in order of days and taking the middle one (or the two middle ones)."""
+    reached = getattr(CaseFacts, stage.column)
+    span = source.span()
+    days = source.days_between(CaseFacts.received_on, reached)
+    numbered = (select(span.label("span"), days.label("days"),
+                       func.row_number().over(partition_by=span, order_by=days).label("n"),
+                       func.count().over(partition_by=span).label("of"))
+                .where(*source.counted(stage.case_type), source.in_a_span(), reached.is_not(None)).subquery())
+    middle = or_(numbered.c.n == (numbered.c.of + 1) // 2, numbered.c.n == (numbered.c.of + 2) // 2)
+    return source.session.execute(
+        select(numbered.c.span, func.count(), func.avg(numbered.c.days),
+               func.avg(case((middle, numbered.c.days))), func.max(numbered.c.days))
+        .group_by(numbered.c.span)).all()
+
+
+@dataclass(frozen=True)
+class DeadlineTable:
+    """How a deadline went for the cases received in each period, and the share kept of those
+    whose outcome is known (done, or passed)."""
+
+    key: str
+    title: str
+    case_type: str
+    kind: str
+    row_title: str = "Utfall"
+    share_label: str = "Andel klara inom fristen, %"
+    note: str = ""
+
+    def compute(self, source: Source) -> Table:
+        rank = case(*((_outcome(source, outcome), index) for index, outcome in enumerate(PRECEDENCE)))
+        # Each case's outcome, from its deadlines of the kind in case order (ix_deadlines_kind_case_id);
+        # then the cases counted, by period and outcome.
+        per_case = (select(Deadline.case_id, func.min(rank).label("outcome")).where(Deadline.kind == self.kind)
+                    .group_by(Deadline.case_id).subquery())
+        span = source.span()
+        counts = {(index, PRECEDENCE[outcome], None): count for index, outcome, count in source.session.execute(
+            select(span, per_case.c.outcome, func.count()).join(CaseFacts, CaseFacts.case_id == per_case.c.case_id)
+            .where(*source.counted(self.case_type), source.in_a_span()).group_by(span, per_case.c.outcome))}
+        table = Table(self.key, self.title, self.row_title, OUTCOMES, source.spans, counts, note=self.note)
+        shares = tuple(_share(table, span) for span in range(len(source.spans)))
+        return replace(table, extra_rows=((self.share_label, shares),))
+
+
+def _outcome(source: Source, outcome: str):
+    """A deadline row's outcome; an open deadline past its time counts as passed even before
+    the scheduler has marked it."""
+    passed = Deadline.due_at <= source.now
+    return {
+        "late": Deadline.status == "late",
+        "overdue": or_(Deadline.status == "overdue", (Deadline.status == "pending") & passed),
+        "pending": Deadline.status == "pending",
+        "met": Deadline.status == "met",
+    }[outcome]
+
+
+def _share(table: Table, span: int) -> float | None:
+    known = sum(table.value(span, key) for key in ("met", "late", "overdue"))
+    return round(100 * table.value(span, "met") / known, 1) if known else None
+
+
+@dataclass(frozen=True)
+class OverdueTable:
+    """Cases per unit and case type with a deadline missed: done after it, or still open after it."""
+
+    key: str
+    title: str
+    case_types: dict[str, str]  # case type -> its name
+    note: str = "Ärenden där någon frist har passerats, klara eller inte."
+
+    def compute(self, source: Source) -> Table:
+        missed = or_(_outcome(source, "late"), _outcome(source, "overdue"))
+        span = source.span()
+        counts = {(index, unit, case_type): count for index, unit, case_type, count in source.session.execute(
+            select(span, CaseFacts.unit_id, CaseFacts.case_type, func.count(func.distinct(CaseFacts.case_id)))
+            .join(Deadline, Deadline.case_id == CaseFacts.case_id)
+            .where(*source.counted(*self.case_types), source.in_a_span(), missed)
+            .group_by(span, CaseFacts.unit_id, CaseFacts.case_type))}
+        return Table(self.key, self.title, UNIT.title, source.scope.units, source.spans, counts,
+                     columns=tuple(Label(key, name) for key, name in self.case_types.items()), note=self.note)

@@ -1,0 +1,100 @@
+"""Åtgärder: the actions a person may see, the soonest due first, and one action with its
+cases and history, where its status is set and it is linked to another case."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from engine import actions
+from engine.errors import Conflict, Forbidden, InvalidData
+from web.auth import current_person, login_required
+from web.pages.forms import drawn, one_of, posted
+from web.pages.org import organisation
+from web.services import services
+from workflows.forms import FormSchema, SchemaForm, choice, text
+
+bp = Blueprint("actions", __name__, url_prefix="/atgarder")
+
+PAGE_SIZE = 25
+
+
+class StatusSchema(FormSchema):
+    status = choice(actions.STATUSES, required=True, metadata={"label": "Status"})
+
+
+class LinkSchema(FormSchema):
+    case = text(max_length=64, metadata={"label": "Diarienummer"})
+
+
+# What is checked is the engine's; these only draw the two forms and read them back.
+STATUS_FORM = SchemaForm("Ändra status", StatusSchema)
+LINK_FORM = SchemaForm("Koppla till ännu ett ärende", LinkSchema)
+
+
+@bp.app_template_filter("action_status")
+def action_status(status: str) -> str:
+    return actions.STATUSES.get(status, status)
+
+
+@bp.get("")
+@login_required
+def index():
+    svc = services()
+    filters = actions.ActionFilter(status=one_of(request.args.get("status"), actions.STATUSES),
+                                   owner=one_of(request.args.get("owner"), organisation().people),
+                                   overdue=request.args.get("overdue") == "1")
+    page = max(request.args.get("page", 1, type=int), 1)
+    found = actions.list_actions(svc.db, svc.clock, current_person().id, filters, page, PAGE_SIZE)
+    if not found.actions and page > 1:
+        return redirect(url_for(".index", **{**request.args, "page": 1}))
+    return render_template("actions/index.html", found=found, chosen=filters, statuses=actions.STATUSES,
+                           pages=-(-found.total // PAGE_SIZE))
+
+
+@bp.get("/<int:action_id>")
+@login_required
+def show(action_id: int):
+    return _page(action_id)
+
+
+@bp.post("/<int:action_id>/status")
+@login_required
+def change_status(action_id: int):
+    data, _ = posted(STATUS_FORM)
+    svc = services()
+    try:
+        actions.change_status(svc.db, svc.clock, current_person().id, action_id, data.get("status", ""),
+                              expected_version=request.form.get("expected_version", type=int))
+    except InvalidData as error:
+        return _page(action_id, status=(data, error.errors)), 422
+    except Conflict:
+        notice = "Någon annan har ändrat åtgärden medan du hade sidan öppen. Här är den som den ser ut nu."
+        return _page(action_id, notice=notice), 409
+    flash(f"Status: {action_status(data['status']).lower()}.", "success")
+    return redirect(url_for(".show", action_id=action_id))
+
+
+@bp.post("/<int:action_id>/arenden")
+@login_required
+def link(action_id: int):
+    data, _ = posted(LINK_FORM)
+    svc = services()
+    try:
+        actions.link_case(svc.db, svc.clock, current_person().id, action_id, data.get("case", ""))
+    except InvalidData as error:
+        return _page(action_id, link=(data, error.errors)), 422
+    except Forbidden as error:
+        message = str(error)
+        return _page(action_id, link=(data, {"case": [message[:1].upper() + message[1:] + "."]})), 403
+    flash(f"Åtgärden gäller nu även {data['case']}.", "success")
+    return redirect(url_for(".show", action_id=action_id))
+
+
+def _page(action_id: int, status: tuple[dict, dict] | None = None, link: tuple[dict, dict] | None = None,
+          notice: str | None = None):
+    """The action's page; `status` and `link` are a form shown again with what was typed and its errors."""
+    svc = services()
+    detail = actions.show_action(svc.db, svc.clock, current_person().id, action_id)
+    status_typed, status_errors = status or ({"status": detail.action.status}, None)
+    link_typed, link_errors = link or ({}, None)
+    return render_template("actions/show.html", action=detail.action, changes=detail.changes, notice=notice,
+                           status_form=drawn(STATUS_FORM, status_typed, status_errors),
+                           link_form=drawn(LINK_FORM, link_typed, link_errors))
