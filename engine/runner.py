@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -278,6 +279,14 @@ class CaseRunner:
         try:
             workflow.do_engine_steps()
         except SpiffWorkflowException as error:
+            # A database failing under a diagram's function is not the diagram's fault, nor
+            # the report's: it goes on as the database error it is (SpiffWorkflow keeps it as
+            # the context of its own), so that the caller may try again.
+            cause = error.__cause__ or error.__context__
+            while cause is not None and not isinstance(cause, SQLAlchemyError):
+                cause = cause.__cause__ or cause.__context__
+            if cause is not None:
+                raise cause from error
             raise LexflowError(f"diagrammet kunde inte köras vidare: {error}") from error
 
     def _save(self, session, case, workflow, diagram, now, actor, effects: "_Effects", event=None):
