@@ -42,7 +42,6 @@ import argparse
 import platform
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -60,7 +59,7 @@ from sqlalchemy import Integer, String, bindparam, func, insert, select  # noqa:
 import workflows  # noqa: E402
 from demo.lex_sarah import CaseDriver  # noqa: E402
 from engine.clock import STOCKHOLM, FixedClock  # noqa: E402
-from bench.common import open_database  # noqa: E402
+from bench.common import scratch_database  # noqa: E402
 from engine.db import Database  # noqa: E402
 from engine.deadlines import DeadlineSweeper  # noqa: E402
 from engine.diagrams import DiagramStore  # noqa: E402
@@ -395,21 +394,17 @@ def main(argv: list[str] | None = None) -> None:
                      "cases stay open, and the main setting files its own due cases")
 
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="lexflow-bench-") as folder:
-        db = open_database(args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}")
-        try:
-            clock = FixedClock(FILED_AT)
-            runner = CaseRunner(db, DiagramStore(ROOT / "bpmn", workflows.CASE_TYPES), clock)
-            driver = CaseDriver(runner, clock)
-            sweeper = DeadlineSweeper(db, runner, clock)
-            smaller = run_setting(db, runner, driver, clock, sweeper, Setting(f"smaller ({compare_open:,} open)"),
-                                  compare_open, due, serial=1)
-            main_setting = run_setting(db, runner, driver, clock, sweeper,
-                                       Setting(f"main ({args.open_cases:,} open)"), args.open_cases, due,
-                                       serial=compare_open + 1)
-            print_results(db, [smaller, main_setting], args.due_share, time.perf_counter() - started)
-        finally:
-            db.dispose()
+    with scratch_database(args.database_url) as (db, _):
+        clock = FixedClock(FILED_AT)
+        runner = CaseRunner(db, DiagramStore(ROOT / "bpmn", workflows.CASE_TYPES), clock)
+        driver = CaseDriver(runner, clock)
+        sweeper = DeadlineSweeper(db, runner, clock)
+        smaller = run_setting(db, runner, driver, clock, sweeper, Setting(f"smaller ({compare_open:,} open)"),
+                              compare_open, due, serial=1)
+        main_setting = run_setting(db, runner, driver, clock, sweeper,
+                                   Setting(f"main ({args.open_cases:,} open)"), args.open_cases, due,
+                                   serial=compare_open + 1)
+        print_results(db, [smaller, main_setting], args.due_share, time.perf_counter() - started)
 
 
 if __name__ == "__main__":

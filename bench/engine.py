@@ -28,7 +28,6 @@ import argparse
 import gzip
 import platform
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,7 +51,7 @@ from sqlalchemy import Text, cast, func, select  # noqa: E402
 import workflows  # noqa: E402
 from demo.lex_sarah import CaseDriver  # noqa: E402
 from engine.clock import STOCKHOLM, FixedClock  # noqa: E402
-from bench.common import open_database  # noqa: E402
+from bench.common import scratch_database  # noqa: E402
 from engine.db import Database  # noqa: E402
 from engine.diagrams import Diagram, DiagramStore  # noqa: E402
 from engine.models import Case, DiagramVersion  # noqa: E402
@@ -253,21 +252,17 @@ def main(argv: list[str] | None = None) -> None:
     if args.cases < 1:
         parser.error("--cases must be at least 1")
 
-    with tempfile.TemporaryDirectory(prefix="lexflow-bench-") as folder:
-        db = open_database(args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}")
-        try:
-            clock = FixedClock(START)
-            diagrams = DiagramStore(ROOT / "bpmn", workflows.CASE_TYPES)
-            driver = CaseDriver(CaseRunner(db, diagrams, clock), clock)
-            bare = BareEngine(diagrams.current[CASE_TYPE], clock)
-            report_text = make_report_text()
+    with scratch_database(args.database_url) as (db, _):
+        clock = FixedClock(START)
+        diagrams = DiagramStore(ROOT / "bpmn", workflows.CASE_TYPES)
+        driver = CaseDriver(CaseRunner(db, diagrams, clock), clock)
+        bare = BareEngine(diagrams.current[CASE_TYPE], clock)
+        report_text = make_report_text()
 
-            persisted_timing = run_persisted(db, driver, report_text, args.cases)
-            bare_timing = run_bare(bare, driver, report_text, args.cases)
-            sizes = measure_sizes(db, driver, bare, report_text)
-            print_results(args.cases, db, persisted_timing, bare_timing, sizes, count_diagram_versions(db))
-        finally:
-            db.dispose()
+        persisted_timing = run_persisted(db, driver, report_text, args.cases)
+        bare_timing = run_bare(bare, driver, report_text, args.cases)
+        sizes = measure_sizes(db, driver, bare, report_text)
+        print_results(args.cases, db, persisted_timing, bare_timing, sizes, count_diagram_versions(db))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,6 @@ import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, datetime
 from importlib.metadata import version
@@ -51,7 +50,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import event, func, select, text  # noqa: E402
 
 import workflows  # noqa: E402
-from bench.common import open_database  # noqa: E402
+from bench.common import scratch_database  # noqa: E402
 from demo import avvikelse, klagomal, lex_sarah  # noqa: E402
 from engine.clock import STOCKHOLM, FixedClock  # noqa: E402
 from engine.db import Database  # noqa: E402
@@ -246,70 +245,66 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="lexflow-bench-") as folder:
-        db = open_database(args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}")
-        try:
-            clock = FixedClock(FILED_AT)
-            runner = CaseRunner(db, DiagramStore(ROOT / "bpmn", workflows.CASE_TYPES), clock)
-            filing_started = time.perf_counter()
-            templates = file_templates(runner, clock)
-            filing_seconds = time.perf_counter() - filing_started
-            with db.snapshot() as session:
-                ids = dict(session.execute(select(Case.diary_number, Case.id)).all())
-            slots = [ids[number] for case_type, number in templates for _ in range(WEIGHTS[case_type])]
-            copies = args.cases - len(ids)
-            copy_seconds = copy_cases(db, slots, copies)
-            with db.snapshot() as session:
-                mix = dict(session.execute(select(CaseFacts.case_type, func.count())
-                                           .group_by(CaseFacts.case_type)).all())
-            total = sum(mix.values())
+    with scratch_database(args.database_url) as (db, _):
+        clock = FixedClock(FILED_AT)
+        runner = CaseRunner(db, DiagramStore(ROOT / "bpmn", workflows.CASE_TYPES), clock)
+        filing_started = time.perf_counter()
+        templates = file_templates(runner, clock)
+        filing_seconds = time.perf_counter() - filing_started
+        with db.snapshot() as session:
+            ids = dict(session.execute(select(Case.diary_number, Case.id)).all())
+        slots = [ids[number] for case_type, number in templates for _ in range(WEIGHTS[case_type])]
+        copies = args.cases - len(ids)
+        copy_seconds = copy_cases(db, slots, copies)
+        with db.snapshot() as session:
+            mix = dict(session.execute(select(CaseFacts.case_type, func.count())
+                                       .group_by(CaseFacts.case_type)).all())
+        total = sum(mix.values())
 
-            three_years = ReportPeriod.of("helar", 2026, years=3)
-            one_year = ReportPeriod.of("helar", 2026)
-            compilation, compilation_seconds = time_report(db, clock, "fredrik", COMPILATION, three_years, args.runs)
-            _, one_year_seconds = time_report(db, clock, "fredrik", COMPILATION, one_year, args.runs)
-            _, unit_manager_seconds = time_report(db, clock, "erik", COMPILATION, three_years, args.runs)
-            _, lead_time_seconds = time_report(db, clock, "fredrik", LEAD_TIMES, three_years, args.runs)
-            _, quality_seconds = time_report(db, clock, "fredrik", QUALITY_REPORT, ReportPeriod.year_of(2026, 2),
-                                             args.runs)
-            problems = check_totals(db, compilation)
-            plan = grouped_query_plan(db, clock, three_years)
+        three_years = ReportPeriod.of("helar", 2026, years=3)
+        one_year = ReportPeriod.of("helar", 2026)
+        compilation, compilation_seconds = time_report(db, clock, "fredrik", COMPILATION, three_years, args.runs)
+        _, one_year_seconds = time_report(db, clock, "fredrik", COMPILATION, one_year, args.runs)
+        _, unit_manager_seconds = time_report(db, clock, "erik", COMPILATION, three_years, args.runs)
+        _, lead_time_seconds = time_report(db, clock, "fredrik", LEAD_TIMES, three_years, args.runs)
+        _, quality_seconds = time_report(db, clock, "fredrik", QUALITY_REPORT, ReportPeriod.year_of(2026, 2),
+                                         args.runs)
+        problems = check_totals(db, compilation)
+        plan = grouped_query_plan(db, clock, three_years)
 
-            dialect = db.engine.dialect.name
-            server = ".".join(str(part) for part in db.engine.dialect.server_version_info or ())
-            print(f"lexflow report benchmark: {total:,} cases "
-                  f"({', '.join(f'{name} {count:,}' for name, count in sorted(mix.items()))})")
-            print(f"database: {dialect} {server} ({db.engine.url.render_as_string(hide_password=True)})")
-            print(f"Python {platform.python_version()}, SQLAlchemy {version('SQLAlchemy')}, "
-                  f"{os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-            print()
-            print(f"set-up: {len(ids)} template cases filed through the engine in {filing_seconds:.1f} s; "
-                  f"{copies:,} copies made in SQL in {copy_seconds:.0f} s")
-            print()
-            print(f"{'report (median of ' + str(args.runs) + ' runs)':<72}{'seconds':>8}")
-            for label, seconds in (
-                    ("compilation, helår 2024, 2025 and 2026 (all cases), förvaltningschef",
-                     compilation_seconds),
-                    ("compilation, helår 2026 alone, förvaltningschef", one_year_seconds),
-                    ("compilation, helår 2024-2026, enhetschef of 2 of 4 units", unit_manager_seconds),
-                    ("lead times and deadlines, helår 2024-2026", lead_time_seconds),
-                    ("quality report 2026 (with 2025)", quality_seconds)):
-                print(f"  {label:<72}{seconds:>8.3f}")
-            print()
-            print("the compilation's grouped query (complaints), plan:")
-            for line in plan:
-                print(f"  {line}")
-            print()
-            print(f"the compilation's totals equal the cases counted directly: "
-                  f"{'yes' if not problems else 'NO: ' + '; '.join(problems)}")
-            target = TARGET_SECONDS.get(dialect)
-            if target is not None:
-                met = compilation_seconds < target and total >= TARGET_CASES
-                print(f"target: the yearly compilation over {TARGET_CASES:,} cases in under {target:g} s on {dialect}: "
-                      f"{compilation_seconds:.3f} s over {total:,}, {'met' if met else 'NOT met'}")
-            print(f"\nrun time: {time.perf_counter() - started:.0f} s")
-        finally:
-            db.dispose()
+        dialect = db.engine.dialect.name
+        server = ".".join(str(part) for part in db.engine.dialect.server_version_info or ())
+        print(f"lexflow report benchmark: {total:,} cases "
+              f"({', '.join(f'{name} {count:,}' for name, count in sorted(mix.items()))})")
+        print(f"database: {dialect} {server} ({db.engine.url.render_as_string(hide_password=True)})")
+        print(f"Python {platform.python_version()}, SQLAlchemy {version('SQLAlchemy')}, "
+              f"{os.cpu_count()} cores, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print()
+        print(f"set-up: {len(ids)} template cases filed through the engine in {filing_seconds:.1f} s; "
+              f"{copies:,} copies made in SQL in {copy_seconds:.0f} s")
+        print()
+        print(f"{'report (median of ' + str(args.runs) + ' runs)':<72}{'seconds':>8}")
+        for label, seconds in (
+                ("compilation, helår 2024, 2025 and 2026 (all cases), förvaltningschef",
+                 compilation_seconds),
+                ("compilation, helår 2026 alone, förvaltningschef", one_year_seconds),
+                ("compilation, helår 2024-2026, enhetschef of 2 of 4 units", unit_manager_seconds),
+                ("lead times and deadlines, helår 2024-2026", lead_time_seconds),
+                ("quality report 2026 (with 2025)", quality_seconds)):
+            print(f"  {label:<72}{seconds:>8.3f}")
+        print()
+        print("the compilation's grouped query (complaints), plan:")
+        for line in plan:
+            print(f"  {line}")
+        print()
+        print(f"the compilation's totals equal the cases counted directly: "
+              f"{'yes' if not problems else 'NO: ' + '; '.join(problems)}")
+        target = TARGET_SECONDS.get(dialect)
+        if target is not None:
+            met = compilation_seconds < target and total >= TARGET_CASES
+            print(f"target: the yearly compilation over {TARGET_CASES:,} cases in under {target:g} s on {dialect}: "
+                  f"{compilation_seconds:.3f} s over {total:,}, {'met' if met else 'NOT met'}")
+        print(f"\nrun time: {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

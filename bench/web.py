@@ -39,7 +39,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -58,7 +57,7 @@ if sys.path and Path(sys.path[0]).resolve() == HERE:
 from sqlalchemy import func, select  # noqa: E402
 
 import workflows  # noqa: E402
-from bench.common import open_database  # noqa: E402
+from bench.common import scratch_database  # noqa: E402
 from bench.deadlines import copy_not_due, registration_reminders  # noqa: E402
 from demo.lex_sarah import CaseDriver  # noqa: E402
 from engine import accounts  # noqa: E402
@@ -326,24 +325,19 @@ def main(argv: list[str] | None = None) -> None:
     if args.requests < 10 or args.rate < 0:
         parser.error("--requests at least 10, --rate not negative")
 
-    with tempfile.TemporaryDirectory(prefix="lexflow-bench-") as folder:
-        url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
-        db = open_database(url)
-        try:
-            setup = set_up(db, args.open_cases, completes=round(args.requests * dict(MIX)["complete"]))
-            requests = plan(setup, args.requests)
-            workers, threads = SERVER_SHAPE["sqlite" if db.is_sqlite else "postgresql"]
-            options = ("-w", str(args.workers or workers), "--threads", str(args.threads or threads),
-                       "--worker-class", "gthread")
-            with gunicorn(url, Path(folder) / "gunicorn.log", *options) as server:
-                run_load(server.port, setup.tokens, warm_up(args.clients), rate=0, clients=args.clients)
-                cpu_before = server.worker_cpu_seconds()
-                results, seconds = run_load(server.port, setup.tokens, requests, args.rate, args.clients)
-                cpu_ms = (server.worker_cpu_seconds() - cpu_before) * 1000 / len(results)
-            command = f"gunicorn {' '.join(options)} 'web:create_app()' on 127.0.0.1:{server.port}"
-            print_results(db, setup, args, command, results, seconds, cpu_ms)
-        finally:
-            db.dispose()
+    with scratch_database(args.database_url) as (db, folder):
+        setup = set_up(db, args.open_cases, completes=round(args.requests * dict(MIX)["complete"]))
+        requests = plan(setup, args.requests)
+        workers, threads = SERVER_SHAPE["sqlite" if db.is_sqlite else "postgresql"]
+        options = ("-w", str(args.workers or workers), "--threads", str(args.threads or threads),
+                   "--worker-class", "gthread")
+        with gunicorn(db.url, folder / "gunicorn.log", *options) as server:
+            run_load(server.port, setup.tokens, warm_up(args.clients), rate=0, clients=args.clients)
+            cpu_before = server.worker_cpu_seconds()
+            results, seconds = run_load(server.port, setup.tokens, requests, args.rate, args.clients)
+            cpu_ms = (server.worker_cpu_seconds() - cpu_before) * 1000 / len(results)
+        command = f"gunicorn {' '.join(options)} 'web:create_app()' on 127.0.0.1:{server.port}"
+        print_results(db, setup, args, command, results, seconds, cpu_ms)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ received in each period, by how far they have got."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
 from engine import actions
 from engine.models import Action, ActionCase, CaseFacts
@@ -24,14 +24,14 @@ class ActionTable:
 
     def compute(self, source: Source) -> Table:
         # From the actions to their cases (few to many), each action once per period.
-        served = (select(source.span().label("span"), Action.id, Action.status, Action.due_on)
+        served = (select(source.span().label("span"), Action.id, Action.status,
+                         actions.overdue(source.today).label("late"))
                   .select_from(ActionCase).join(CaseFacts, CaseFacts.case_id == ActionCase.case_id)
                   .join(Action, Action.id == ActionCase.action_id)
                   .where(*source.counted(*self.case_types, looked_up=True), source.in_a_span()).distinct().subquery())
-        late = and_(served.c.status != "done", served.c.due_on < source.today)
         counts, overdue = {}, [0] * len(source.spans)
         for span, status, count, late_count in source.session.execute(
-                select(served.c.span, served.c.status, func.count(), func.count().filter(late))
+                select(served.c.span, served.c.status, func.count(), func.count().filter(served.c.late))
                 .group_by(served.c.span, served.c.status)):
             counts[(span, status, None)] = count
             overdue[span] += late_count

@@ -1,14 +1,6 @@
 """The command line as a person uses it: the README's walk-through, and one-line errors."""
+
 import pytest
-
-
-@pytest.fixture
-def cli(app):
-    runner = app.test_cli_runner()
-
-    def run(*args):
-        return runner.invoke(args=list(args))
-    return run
 
 
 def test_walk_through_from_report_to_registration(cli, cases):

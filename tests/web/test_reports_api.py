@@ -32,12 +32,6 @@ def api(app, services, clock):
     return get
 
 
-@pytest.fixture
-def cli(app):
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(args=list(args))
-
-
 # -- the API ----------------------------------------------------------------------------------
 
 def test_the_compilation_as_data(api, demo_cases):

@@ -7,20 +7,18 @@ logged on its cases, as the engine does for the pages (engine/actions.py).
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort, current_api
+from flask_smorest import abort
 from marshmallow import Schema, fields, pre_dump, validate
 
 from engine import actions
-from engine.errors import InvalidData, LexflowError
+from engine.errors import InvalidData
 from web.api import schemas
 from web.api.cases import QUERY, errors
-from web.api.tokens import authenticate, person
+from web.api.blueprint import api_blueprint
+from web.api.tokens import person
 from web.services import services
 
-blp = Blueprint("api_actions", __name__, url_prefix="/api/v1",
-                description="Åtgärder: lista, läs med historik, ändra status, koppla till ett ärende.")
-blp.before_request(authenticate)
-blp.register_error_handler(LexflowError, lambda error: current_api.handle_engine_error(error))
+blp = api_blueprint("api_actions", "Åtgärder: lista, läs med historik, ändra status, koppla till ett ärende.")
 
 ACTION = f"/actions/<int(max={schemas.MAX_ID}):action_id>"
 ACTION_ID = {"in": "path", "name": "action_id", "description": "The action's id.", "example": 1}

@@ -8,19 +8,17 @@ from __future__ import annotations
 from http import HTTPStatus
 
 from flask import url_for
-from flask_smorest import Blueprint, abort, current_api
+from flask_smorest import abort
 from marshmallow import RAISE
 
 from engine import queries
-from engine.errors import LexflowError, NotFound
+from engine.errors import NotFound
 from web.api import schemas
-from web.api.tokens import authenticate, person
+from web.api.blueprint import api_blueprint
+from web.api.tokens import person
 from web.services import services
 
-blp = Blueprint("api_cases", __name__, url_prefix="/api/v1",
-                description="Ärenden: lämna in, lista, läs, utför steg, frister och historik.")
-blp.before_request(authenticate)
-blp.register_error_handler(LexflowError, lambda error: current_api.handle_engine_error(error))
+blp = api_blueprint("api_cases", "Ärenden: lämna in, lista, läs, utför steg, frister och historik.")
 
 CASE = f"/cases/<int(max={schemas.MAX_ID}):case_id>"
 CASE_ID = {"in": "path", "name": "case_id", "description": "The case's id (not its diary number).", "example": 1}

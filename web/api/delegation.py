@@ -3,22 +3,19 @@ back to the committee, as engine.delegation_decisions lists them (the cases the 
 sees in full; each one listed is logged as read)."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint, current_api
 from marshmallow import Schema, fields
 
 from engine import delegation_decisions
 from engine.delegation_decisions import Decision, PeriodSchema
-from engine.errors import LexflowError
 from web.api.cases import QUERY, errors
+from web.api.blueprint import api_blueprint
 from web.api.schemas import LocalDateTime
-from web.api.tokens import authenticate, person
+from web.api.tokens import person
 from web.pages.delegation import committee_rows
 from web.services import services
 
-blp = Blueprint("api_delegation", __name__, url_prefix="/api/v1",
-                description="Delegationsbeslut: beslut fattade med stöd av delegation, för anmälan till nämnden.")
-blp.before_request(authenticate)
-blp.register_error_handler(LexflowError, lambda error: current_api.handle_engine_error(error))
+blp = api_blueprint("api_delegation",
+                    "Delegationsbeslut: beslut fattade med stöd av delegation, för anmälan till nämnden.")
 
 
 class DelegatedDecisionSchema(Schema):

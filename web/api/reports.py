@@ -7,21 +7,19 @@ as read.
 """
 from __future__ import annotations
 
-from flask_smorest import Blueprint, current_api
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engine.errors import InvalidData, LexflowError
+from engine.errors import InvalidData
 from engine.reports import compile_report
 from engine.reports.periods import FIRST_YEAR, KINDS, LAST_YEAR, MAX_YEARS, RANGE, ReportPeriod
 from web.api.cases import QUERY, errors
-from web.api.tokens import authenticate, person
+from web.api.blueprint import api_blueprint
+from web.api.tokens import person
 from web.services import services
 from workflows.statistics import REPORTS
 
-blp = Blueprint("api_reports", __name__, url_prefix="/api/v1",
-                description="Statistik till nämnden: sammanställning, ledtider och frister, kvalitetsberättelse.")
-blp.before_request(authenticate)
-blp.register_error_handler(LexflowError, lambda error: current_api.handle_engine_error(error))
+blp = api_blueprint("api_reports",
+                    "Statistik till nämnden: sammanställning, ledtider och frister, kvalitetsberättelse.")
 
 REPORT = {"in": "path", "name": "report", "schema": {"type": "string", "enum": list(REPORTS)},
           "description": "compilation (Sammanställning till nämnden), lead_times (Ledtider och frister) or "
