@@ -18,7 +18,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from engine import chain
-from engine.db import SNAPSHOT, Database
+from engine.db import Database
 from engine.history import ACCESS_LOG_HEAD
 from engine.models import AccessLogEntry, AccessLogHead, Case, Disposal, HistoryEvent, HistoryHead
 
@@ -82,7 +82,7 @@ def _one_snapshot(db: Database) -> Iterator[Session]:
         with db.snapshot() as session:
             yield session
         return
-    engine = db.engine.execution_options(isolation_level="REPEATABLE READ", **{SNAPSHOT: True})
+    engine = db.engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
     with Session(engine) as session, session.begin():
         yield session
 

@@ -11,11 +11,11 @@ from typing import Iterator
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-SNAPSHOT = "lexflow_snapshot"  # the execution option that marks a read-only transaction
 
 
 class Database:
@@ -25,8 +25,11 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._snapshot_sessions = sessionmaker(self.engine.execution_options(**{SNAPSHOT: True}),
-                                               expire_on_commit=False)
+        # On SQLite, snapshots have connections of their own, read-only for as long as they live;
+        # on PostgreSQL they begin READ ONLY (psycopg says so in its BEGIN).
+        self._snapshot_engine = make_engine(url, echo=echo, read_only=True) if self.is_sqlite else \
+            self.engine.execution_options(postgresql_readonly=True)
+        self._snapshot_sessions = sessionmaker(self._snapshot_engine, expire_on_commit=False)
         path = _sqlite_path(url)
         self._writers = _WriterQueue(Path(f"{path}.writers")) if path else None
 
@@ -56,6 +59,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self._snapshot_engine.dispose()
 
 
 def alembic_config(url: str) -> AlembicConfig:
@@ -65,17 +69,23 @@ def alembic_config(url: str) -> AlembicConfig:
     return config
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
+def make_engine(url: str, echo: bool = False, read_only: bool = False) -> Engine:
+    """`read_only` (SQLite): connections that only read, for snapshots."""
     # Swedish text stored as UTF-8, not as \u escapes.
     options = {"echo": echo, "json_serializer": _json_dumps}
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
         engine = create_engine(url, connect_args={"timeout": 30}, **options)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, read_only)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, **options)
-    _configure_postgresql(engine)
-    return engine
+    return create_engine(url, pool_pre_ping=True, **options)
+
+
+def insert_or(session: Session, table):
+    """An INSERT that can say what to do on a conflict (`on_conflict_do_nothing`, `..._update`),
+    which both databases support, each with its own construct."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def _json_dumps(value) -> str:
@@ -116,13 +126,12 @@ class _WriterQueue:
             yield  # closing the file releases the flock
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, read_only: bool) -> None:
     """Foreign keys on, WAL for concurrent readers, and BEGIN IMMEDIATE for units of work.
 
     A unit of work takes the write lock at BEGIN, so concurrent writers queue instead of
-    failing on lock upgrade. A snapshot begins deferred (a WAL read that waits for nobody)
-    with `query_only` on, which the next unit of work on the connection turns off again
-    (`connection.info` lives as long as the database connection, so it remembers the setting).
+    failing on lock upgrade. A snapshot's connection is `query_only` and begins deferred:
+    a WAL read that waits for nobody.
     """
 
     @event.listens_for(engine, "connect")
@@ -132,19 +141,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA query_only={int(read_only)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        snapshot = connection.get_execution_options().get(SNAPSHOT, False)
-        if connection.info.get(SNAPSHOT) is not snapshot:  # the connection's last setting
-            connection.exec_driver_sql(f"PRAGMA query_only={int(snapshot)}")
-            connection.info[SNAPSHOT] = snapshot
-        connection.exec_driver_sql("BEGIN" if snapshot else "BEGIN IMMEDIATE")
-
-
-def _configure_postgresql(engine: Engine) -> None:
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        if connection.get_execution_options().get(SNAPSHOT, False):
-            connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -6,16 +6,14 @@ the row lock, and a filing that rolls back takes its serial with it.
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from engine.db import insert_or
 from engine.models import DiaryCounter
 
 
 def next_diary_number(session: Session, prefix: str, year: int) -> str:
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(DiaryCounter).values(prefix=prefix, year=year, last_serial=0)
+    session.execute(insert_or(session, DiaryCounter).values(prefix=prefix, year=year, last_serial=0)
                     .on_conflict_do_nothing())
     serial = session.execute(
         update(DiaryCounter)

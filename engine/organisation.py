@@ -164,6 +164,7 @@ def load(session: Session, organisation: dict) -> None:
         session.add(Delegation(decision=decision, role=delegate["role"], person_id=delegate["person"]))
     for key in ("name", "diary_prefix", "deadlines", "reminders", "retention"):
         session.merge(Setting(key=key, value={"value": organisation[key]}))
+    session.info.pop(_SETTINGS, None)
 
 
 # -- reading it -----------------------------------------------------------
@@ -179,6 +180,10 @@ def applies_to(unit):
     )
 
 
+_SETTINGS = "lexflow_settings"  # session.info key: the settings read in this unit of work
+_UNSET = object()
+
+
 class Directory:
     """Questions about the organisation, answered from the database within one unit of work."""
 
@@ -186,8 +191,13 @@ class Directory:
         self.session = session
 
     def setting(self, key: str, default=None):
-        row = self.session.get(Setting, key)
-        return row.value["value"] if row else default
+        # Kept for the unit of work: a diagram's timers ask for the deadline settings at every
+        # engine step, and the session lets go of rows nothing holds on to.
+        settings = self.session.info.setdefault(_SETTINGS, {})
+        if key not in settings:
+            row = self.session.get(Setting, key)
+            settings[key] = row.value["value"] if row else _UNSET
+        return default if settings[key] is _UNSET else settings[key]
 
     def diary_prefix(self) -> str:
         return self.setting("diary_prefix", DEFAULT_DIARY_PREFIX)
