@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import ColumnElement, Text, and_, cast, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Text, and_, cast, exists, false, func, not_, or_, select
 
 from engine.models import Case, Delegation, OpenTask, RoleAssignment, Unit
 from engine.organisation import Directory, applies_to, lane_role
@@ -92,6 +92,32 @@ def sight_clauses(directory: Directory, person_id: str) -> SightClauses:
     assigned = _assigned(directory, person_id)
     return SightClauses(readable=and_(not_concerned, or_(*grounds, Case.reported_by == person_id, assigned)),
                         full=and_(not_concerned, or_(*grounds, assigned)))
+
+
+def work_clause(directory: Directory, person_id: str) -> ColumnElement[bool]:
+    """`may_complete` for one person as a condition on `OpenTask` joined to its `Case`, so that
+    an inbox is found in the database instead of by reading every open case."""
+    units = _units_by_role(directory, person_id)
+    delegated, grounds = [], []
+    for delegation in directory.session.scalars(select(Delegation)):
+        case_type, _, task_name = delegation.decision.partition(".")
+        decision = and_(Case.case_type == case_type, OpenTask.name == task_name)
+        delegated.append(decision)
+        if delegation.person_id:
+            if delegation.person_id == person_id:
+                grounds.append(decision)
+        elif delegation.role:
+            grounds.append(and_(decision, _in_units(units[delegation.role])))
+    # A lane's role is its name made plain, which SQL cannot do; the lanes in use are few.
+    by_lane = []
+    for lane in directory.session.scalars(select(OpenTask.lane).distinct()):
+        role = lane_role(lane)
+        if role is not None:
+            assignee = Case.assignees[role].as_string()
+            by_lane.append(and_(OpenTask.lane == lane,
+                                or_(assignee == person_id, and_(assignee.is_(None), _in_units(units[role])))))
+    grounds.append(and_(not_(or_(false(), *delegated)), or_(false(), *by_lane)))
+    return and_(Case.concerns_person_id.is_distinct_from(person_id), or_(false(), *grounds))
 
 
 def _units_by_role(directory: Directory, person_id: str) -> defaultdict[str, set[str]]:

@@ -22,7 +22,7 @@ from engine.errors import LexflowError
 from engine.models import Case, Deadline, Reminder
 from engine.organisation import Directory
 from engine.runner import CaseRunner
-from engine.tracking import due_time, lateness, local_time
+from engine.tracking import due_time, lateness
 
 log = logging.getLogger(__name__)
 

@@ -37,6 +37,7 @@ class ReadyTask:
     title: str
     lane: str | None
     ready_since: datetime
+    may_work: bool  # the person the view is for may complete it
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ class CaseRunner:
                 # Who did a step may lose the case with it (MAS, the klagomålsdelegation); they
                 # still see where it went.
                 sight = access.sight(directory, actor, case)
-                return self._view(session, case, Sight.STATUS if sight is Sight.NONE else sight)
+                return self._view(session, case, actor, Sight.STATUS if sight is Sight.NONE else sight)
         except StaleDataError as error:
             raise Conflict(f"ärendet {case_ref} ändrades av någon annan samtidigt; läs om det") from error
 
@@ -172,7 +173,7 @@ class CaseRunner:
         """The case as the reader may see it; `purpose` goes to the access log (e.g. a document made)."""
         with history.reading(self.db) as session:
             case, sight = self._read(session, case_ref, reader, purpose)
-            return self._view(session, case, sight)
+            return self._view(session, case, reader, sight)
 
     def case_history(self, case_ref: str, reader: str) -> list[HistoryEvent]:
         with history.reading(self.db) as session:
@@ -182,29 +183,21 @@ class CaseRunner:
             return history.events(session, case)
 
     def open_tasks(self, person: str, case_ref: str | None = None) -> list[tuple[str, OpenTask]]:
-        """The ready tasks a person may work, optionally within one case: (diary number, task)."""
+        """The ready tasks a person may work, oldest first, optionally within one case:
+        (diary number, task). Each case listed is logged as read."""
         with history.reading(self.db) as session:
             directory = Directory(session)
             directory.person(person)
-            query = select(Case, OpenTask).join(OpenTask, OpenTask.case_id == Case.id)
+            query = (select(Case.diary_number, OpenTask).join(Case, Case.id == OpenTask.case_id)
+                     .where(access.work_clause(directory, person)))
             if case_ref is not None:
                 case, _ = self._read(session, case_ref, person, "tasks")
                 query = query.where(Case.id == case.id)
             rows = session.execute(query.order_by(OpenTask.ready_since, Case.id)).all()
-            return [(case.diary_number, task) for case, task in rows
-                    if access.may_complete(directory, person, case, task.name, task.lane)]
-
-    def open_deadlines(self, person: str, overdue: bool = False) -> list[tuple[str, Deadline]]:
-        """Open deadlines in the cases a person may read, soonest first: (diary number, deadline)."""
-        with history.reading(self.db) as session:
-            directory = Directory(session)
-            directory.person(person)
-            query = (select(Case, Deadline).join(Deadline, Deadline.case_id == Case.id)
-                     .where(Deadline.status.in_(tracking.OPEN_DEADLINES)).order_by(Deadline.due_at))
-            if overdue:
-                query = query.where(Deadline.due_at <= self.clock.now())
-            return [(case.diary_number, deadline) for case, deadline in session.execute(query).all()
-                    if access.sight(directory, person, case) is Sight.FULL]
+            if case_ref is None:
+                history.record_reads(session, list(dict.fromkeys(task.case_id for _, task in rows)),
+                                     self.clock.now(), person, "tasks")
+            return [(diary_number, task) for diary_number, task in rows]
 
     def messages_for(self, person: str) -> list[OutboxMessage]:
         """A person's reminders and messages in the app, newest first."""
@@ -318,9 +311,12 @@ class CaseRunner:
                        f"Nytt {self._case_type(case_type_id).name}-ärende {linked.diary_number} öppnat",
                        after={"relation": relation, "case": linked.diary_number})
 
-    def _view(self, session: Session, case: Case, sight: Sight) -> CaseView:
-        tasks = [ReadyTask(t.id, t.name, t.title, t.lane, t.ready_since) for t in
-                 session.scalars(select(OpenTask).where(OpenTask.case_id == case.id).order_by(OpenTask.ready_since))]
+    def _view(self, session: Session, case: Case, person: str, sight: Sight) -> CaseView:
+        directory = Directory(session)
+        tasks = [ReadyTask(t.id, t.name, t.title, t.lane, t.ready_since,
+                           sight is Sight.FULL and access.may_complete(directory, person, case, t.name, t.lane))
+                 for t in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id)
+                                          .order_by(OpenTask.ready_since))]
         if sight is not Sight.FULL:
             return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status,
                             case.received_on, case.version, sight, {}, tasks, [], [])

@@ -5,6 +5,7 @@ Built on Flask's CLI, so `flask --app web <command>` does the same.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import sys
@@ -18,7 +19,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from sqlalchemy import select
 
-from engine import accounts, delegation_decisions, diagram_versions, organisation
+from engine import accounts, delegation_decisions, diagram_versions, organisation, queries
 from engine.models import Person
 from engine.access import Sight
 from engine.errors import LexflowError
@@ -284,13 +285,18 @@ def deadlines_group():
 @as_person
 @reports_errors
 def deadlines_list(overdue, person):
-    rows = services().runner.open_deadlines(person, overdue=overdue)
-    if not rows:
+    svc = services()
+    for number in itertools.count(1):  # page by page: each page's cases are logged as read
+        page = queries.list_deadlines(svc.db, svc.clock, person, overdue=overdue, page=number,
+                                      page_size=queries.MAX_PAGE_SIZE)
+        now = svc.clock.now()
+        for deadline in page.deadlines:
+            click.echo(f"{deadline.diary_number:<16} {deadline.label:<26} senast {due_time(deadline.due_at)}  "
+                       f"{DEADLINE_LABELS[deadline.status]}{lateness(deadline.due_at, now)}")
+        if number * page.page_size >= page.total:
+            break
+    if not page.total:
         click.echo("inga frister")
-    now = services().clock.now()
-    for diary_number, deadline in rows:
-        click.echo(f"{diary_number:<16} {deadline.label:<26} senast {due_time(deadline.due_at)}  "
-                   f"{DEADLINE_LABELS[deadline.status]}{lateness(deadline.due_at, now)}")
 
 
 @deadlines_group.command("sweep", help="Skicka de påminnelser som har förfallit, en gång.")

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from engine.access import Sight
 from engine.errors import Forbidden
-from engine.models import AccessLogEntry
+from engine.models import AccessLogEntry, Case
 
 
 def test_the_person_a_report_concerns_never_sees_it(cases, runner):
@@ -67,3 +67,15 @@ def test_the_inbox_lists_only_tasks_the_person_may_work(cases, runner):
     assert [(c, t.name) for c, t in runner.open_tasks("erik")] == [(first, "protect")]
     assert [(c, t.name) for c, t in runner.open_tasks("lena")] == [(second, "protect")]
     assert sorted(c for c, t in runner.open_tasks("rita")) == [first, second]
+
+
+def test_an_inbox_logs_a_read_of_each_case_it_lists(cases, runner, services):
+    first = cases.file()
+    second = cases.file(unit="lss-bostad-eken")
+    cases.file(unit="lss-bostad-eken")
+    listed = {number for number, _ in runner.open_tasks("lena")}
+    with services.db.unit_of_work() as session:
+        log = session.execute(select(Case.diary_number, AccessLogEntry.person_id, AccessLogEntry.action)
+                              .join(Case, Case.id == AccessLogEntry.case_id)).all()
+    assert second in listed and first not in listed
+    assert sorted(log) == sorted((number, "lena", "tasks") for number in listed)

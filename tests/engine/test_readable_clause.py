@@ -1,5 +1,5 @@
-"""The SQL form of the access rule (access.sight_clauses) agrees with access.sight for every
-person and a varied set of cases."""
+"""The SQL forms of the access rules agree with the rules for every person and a varied set of
+cases: access.sight_clauses with access.sight, access.work_clause with access.may_complete."""
 from pathlib import Path
 
 import pytest
@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from engine import access, organisation
 from engine.access import Sight
-from engine.models import Case, Person
+from engine.models import Case, OpenTask, Person
 from engine.organisation import Directory
 from tests.engine.test_queries import closed_case
 
@@ -48,6 +48,21 @@ def assert_clause_agrees_with_sight(services):
     return people, all_cases
 
 
+def assert_work_clause_agrees_with_may_complete(services):
+    with services.db.unit_of_work() as session:
+        directory = Directory(session)
+        tasks = session.execute(select(Case, OpenTask).join(OpenTask, OpenTask.case_id == Case.id)).all()
+        workable = set()
+        for person in session.scalars(select(Person.id)):
+            in_sql = set(session.scalars(select(OpenTask.id).join(Case, Case.id == OpenTask.case_id)
+                                         .where(access.work_clause(directory, person))))
+            expected = {task.id for case, task in tasks
+                        if access.may_complete(directory, person, case, task.name, task.lane)}
+            assert in_sql == expected, person
+            workable |= expected
+    return tasks, workable
+
+
 def test_the_clause_agrees_with_sight_for_every_demo_person(cases, runner, services):
     file_varied_cases(cases, runner)
     people, all_cases = assert_clause_agrees_with_sight(services)
@@ -55,6 +70,8 @@ def test_the_clause_agrees_with_sight_for_every_demo_person(cases, runner, servi
     with services.db.unit_of_work() as session:
         sights = {access.sight(Directory(session), person, case) for person in people for case in all_cases}
     assert sights == set(Sight)  # the set of cases exercises every outcome
+    tasks, workable = assert_work_clause_agrees_with_may_complete(services)
+    assert len(tasks) >= 8 and len(workable) >= 8  # most tasks have someone to work them
 
 
 @pytest.mark.parametrize("delegation", [
@@ -71,3 +88,4 @@ def test_the_clause_agrees_with_sight_under_other_delegation_orders(cases, runne
         organisation.load(session, {**data, "delegation": {
             decision: {"role": None, "person": None, **delegate} for decision, delegate in delegation.items()}})
     assert_clause_agrees_with_sight(services)
+    assert_work_clause_agrees_with_may_complete(services)

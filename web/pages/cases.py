@@ -101,8 +101,7 @@ def _page(case_id: int, typed: tuple[str, dict, dict | None] | None = None, noti
         if form is not None:
             sections.append((form.title, form_render.describe(form.schema, values, org.choices(form))))
     task_forms = []
-    # All of the person's tasks, then this case's: asking for one case's would log a third read.
-    for task in (task for _, task in runner.open_tasks(person.id) if task.case_id == view.id):
+    for task in (task for task in view.tasks if task.may_work):
         form = case_type.tasks[task.name]
         if typed and typed[0] == task.name:
             task_forms.append((task, drawn(form, typed[1], typed[2])))

@@ -1,7 +1,7 @@
 """The IVO documents of a lex Sarah case: read on screen, or downloaded as PDF to send."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, url_for
 
 from engine.access import Sight
 from engine.organisation import Directory

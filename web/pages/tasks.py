@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import Blueprint, redirect, render_template, url_for
 from sqlalchemy import select
 
+from engine import tracking
 from engine.models import Case, Deadline, OpenTask
 from web.auth import current_person, login_required
 from web.services import services
@@ -41,17 +42,21 @@ def my_tasks():
     person, svc = current_person(), services()
     runner, now = svc.runner, svc.clock.now()
     tasks = runner.open_tasks(person.id)
-    deadlines: dict[tuple[int, str], Deadline] = {}
-    for _, deadline in runner.open_deadlines(person.id):  # soonest first: keep the first per task
-        deadlines.setdefault((deadline.case_id, deadline.guarded_task), deadline)
-    kinds = _case_kinds({task.case_id for _, task in tasks})
+    kinds, deadlines = _about_cases({task.case_id for _, task in tasks})
     rows = sorted((TaskRow(diary_number, task, *kinds[task.case_id], deadlines.get((task.case_id, task.name)))
                    for diary_number, task in tasks), key=lambda row: row.urgency(now))
     return render_template("tasks.html", rows=rows, now=now, messages=runner.messages_for(person.id)[:10])
 
 
-def _case_kinds(case_ids: set[int]) -> dict[int, tuple[str, str]]:
-    """Case type and unit of the cases the person has tasks in, for the list's columns."""
+def _about_cases(case_ids: set[int]) -> tuple[dict[int, tuple[str, str]], dict[tuple[int, str], Deadline]]:
+    """For the cases the person has tasks in (their reading is logged by open_tasks): case type
+    and unit, and per task the soonest open deadline that guards it."""
     with services().db.snapshot() as session:
-        return {case_id: (case_type, unit) for case_id, case_type, unit in session.execute(
+        kinds = {case_id: (case_type, unit) for case_id, case_type, unit in session.execute(
             select(Case.id, Case.case_type, Case.unit_id).where(Case.id.in_(case_ids)))}
+        deadlines: dict[tuple[int, str], Deadline] = {}
+        for deadline in session.scalars(select(Deadline).where(Deadline.case_id.in_(case_ids),
+                                                               Deadline.status.in_(tracking.OPEN_DEADLINES))
+                                        .order_by(Deadline.due_at, Deadline.id)):
+            deadlines.setdefault((deadline.case_id, deadline.guarded_task), deadline)  # soonest first
+        return kinds, deadlines
