@@ -8,7 +8,7 @@ from enum import Enum
 
 from sqlalchemy import ColumnElement, Text, and_, cast, exists, false, func, not_, or_, select
 
-from engine.models import Case, Delegation, OpenTask, RoleAssignment, Unit
+from engine.models import Case, OpenTask, RoleAssignment, Unit
 from engine.organisation import Directory, applies_to, lane_role
 
 # Roles that see every case of the units they hold the role for.
@@ -63,7 +63,7 @@ def sight(directory: Directory, person_id: str, case: Case) -> Sight:
 
 
 def _delegations_for(directory: Directory, case_type: str):
-    return directory.session.scalars(select(Delegation).where(Delegation.decision.like(f"{case_type}.%")))
+    return [d for decision, d in directory.delegations().items() if decision.partition(".")[0] == case_type]
 
 
 # -- the same rule in SQL, for listings --------------------------------------------
@@ -81,7 +81,7 @@ def sight_clauses(directory: Directory, person_id: str) -> SightClauses:
     is asked of each case is plain comparisons, which the database answers from its indexes."""
     units = _units_by_role(directory, person_id)
     grounds = [_in_units(set().union(*(units[role] for role in CASE_READING_ROLES)))]
-    for delegation in directory.session.scalars(select(Delegation)):
+    for delegation in directory.delegations().values():
         case_type = delegation.decision.partition(".")[0]  # `sight` matches "<case type>.%"
         if delegation.person_id == person_id:
             grounds.append(Case.case_type == case_type)
@@ -99,7 +99,7 @@ def work_clause(directory: Directory, person_id: str) -> ColumnElement[bool]:
     an inbox is found in the database instead of by reading every open case."""
     units = _units_by_role(directory, person_id)
     delegated, grounds = [], []
-    for delegation in directory.session.scalars(select(Delegation)):
+    for delegation in directory.delegations().values():
         case_type, _, task_name = delegation.decision.partition(".")
         decision = and_(Case.case_type == case_type, OpenTask.name == task_name)
         delegated.append(decision)

@@ -164,7 +164,8 @@ def load(session: Session, organisation: dict) -> None:
         session.add(Delegation(decision=decision, role=delegate["role"], person_id=delegate["person"]))
     for key in ("name", "diary_prefix", "deadlines", "reminders", "retention"):
         session.merge(Setting(key=key, value={"value": organisation[key]}))
-    session.info.pop(_SETTINGS, None)
+    for kept in (_SETTINGS, _DELEGATIONS):
+        session.info.pop(kept, None)
 
 
 # -- reading it -----------------------------------------------------------
@@ -180,7 +181,9 @@ def applies_to(unit):
     )
 
 
-_SETTINGS = "lexflow_settings"  # session.info key: the settings read in this unit of work
+# session.info keys: what the unit of work has read of the settings and the delegation order
+_SETTINGS = "lexflow_settings"
+_DELEGATIONS = "lexflow_delegations"
 _UNSET = object()
 
 
@@ -253,4 +256,11 @@ class Directory:
         return list(self.session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person_id)))
 
     def delegation(self, decision: str) -> Delegation | None:
-        return self.session.get(Delegation, decision)
+        return self.delegations().get(decision)
+
+    def delegations(self) -> dict[str, Delegation]:
+        """The delegation order, decision -> delegate: a few rows, read once a unit of work,
+        as access asks of it for every task of a case."""
+        if _DELEGATIONS not in self.session.info:
+            self.session.info[_DELEGATIONS] = {row.decision: row for row in self.session.scalars(select(Delegation))}
+        return self.session.info[_DELEGATIONS]
