@@ -24,9 +24,10 @@ through the engine on Monday 23 November 2026, received that day, so their regis
 deadline passes at midnight on the Wednesday; the clock is then moved 5 minutes past it.
 The not-due cases are copies made in SQL (INSERT ... SELECT) of the first due cases
 filed: the same workflow state and data under their own diary number, each with its own
-registration deadline (a fresh timer id) and reminder, due 30 to 395 days later. Copies
-have no open tasks or history of their own and cannot be worked (their workflow state,
-task ids included, is the template's); they are what a sweep must not touch, and it never
+registration deadline (a fresh timer id) and reminder, due 30 to 395 days later, and their
+ready tasks, so that inboxes and listings find them as they would find real cases. Copies
+have no history of their own and cannot be worked (their workflow state, task ids included,
+is the template's); they are what a sweep must not touch, and it never
 reads anything of a case it does not fire. On PostgreSQL the reminders table is analyzed
 after the copies, as autovacuum would do in a live database; SQLite is left as lexflow
 leaves it (no ANALYZE).
@@ -44,6 +45,7 @@ import statistics
 import sys
 import time
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib.metadata import version
@@ -63,7 +65,7 @@ from bench.common import scratch_database  # noqa: E402
 from engine.db import Database  # noqa: E402
 from engine.deadlines import DeadlineSweeper  # noqa: E402
 from engine.diagrams import DiagramStore  # noqa: E402
-from engine.models import Case, Deadline, Reminder, UTCDateTime  # noqa: E402
+from engine.models import Case, Deadline, OpenTask, Reminder, UTCDateTime  # noqa: E402
 from engine.runner import CaseRunner  # noqa: E402
 
 CASE_TYPE = "lex_sarah"
@@ -164,15 +166,17 @@ def _copy_statement(table, overrides: dict[str, object], key: str):
     return insert(table).from_select(
         [*overrides, *(column.name for column in kept)],
         select(*(bindparam(name, type_=kind) for name, kind in overrides.items()), *kept)
-        .where(table.c.id == bindparam(key, type_=Integer)))
+        .where(table.c.id == bindparam(key, type_=table.c.id.type)))
 
 
 def copy_not_due(db: Database, templates: dict[int, tuple[int, int]], count: int, serial: int,
                  sweep_at: datetime) -> float:
     """Copy `count` open cases from the template cases, each with its own registration
-    deadline and reminder, due long after `sweep_at`. Returns the seconds it took."""
-    cases, deadlines, reminders = Case.__table__, Deadline.__table__, Reminder.__table__
+    deadline and reminder, due long after `sweep_at`, and its own ready tasks (as inboxes and
+    listings find them). Returns the seconds it took."""
+    cases, deadlines, reminders, tasks = Case.__table__, Deadline.__table__, Reminder.__table__, OpenTask.__table__
     copy_case = _copy_statement(cases, {"id": Integer, "diary_number": String}, "template_case")
+    copy_task = _copy_statement(tasks, {"id": String, "case_id": Integer}, "template_task")
     copy_deadline = _copy_statement(deadlines, {"id": Integer, "case_id": Integer, "timer_id": String,
                                                 "due_at": UTCDateTime, "status": String,
                                                 "resolved_at": UTCDateTime}, "template_deadline")
@@ -180,11 +184,16 @@ def copy_not_due(db: Database, templates: dict[int, tuple[int, int]], count: int
                                                 "fire_at": UTCDateTime, "status": String,
                                                 "fired_at": UTCDateTime}, "template_reminder")
     sources = list(templates.items())
+    with db.unit_of_work() as session:
+        template_tasks = defaultdict(list)
+        for case_id, task_id in session.execute(select(OpenTask.case_id, OpenTask.id)
+                                                .where(OpenTask.case_id.in_(templates))):
+            template_tasks[case_id].append(task_id)
     next_case, next_deadline, next_reminder = (max_id(db, model) + 1 for model in (Case, Deadline, Reminder))
     base = sweep_at + NOT_DUE_FROM
     started = time.perf_counter()
     for start in range(0, count, COPY_BATCH):
-        case_rows, deadline_rows, reminder_rows = [], [], []
+        case_rows, deadline_rows, reminder_rows, task_rows = [], [], [], []
         for n in range(start, min(start + COPY_BATCH, count)):
             template_case, (template_deadline, template_reminder) = sources[n % len(sources)]
             case_id, deadline_id, reminder_id = next_case + n, next_deadline + n, next_reminder + n
@@ -198,10 +207,14 @@ def copy_not_due(db: Database, templates: dict[int, tuple[int, int]], count: int
             reminder_rows.append({"id": reminder_id, "deadline_id": deadline_id, "case_id": case_id,
                                   "fire_at": due_at, "status": "pending", "fired_at": None,
                                   "template_reminder": template_reminder})
+            task_rows += [{"id": str(uuid.uuid4()), "case_id": case_id, "template_task": task}
+                          for task in template_tasks[template_case]]
         with db.engine.begin() as connection:
             connection.execute(copy_case, case_rows)
             connection.execute(copy_deadline, deadline_rows)
             connection.execute(copy_reminder, reminder_rows)
+            if task_rows:
+                connection.execute(copy_task, task_rows)
     if db.engine.dialect.name == "postgresql":
         with db.engine.begin() as connection:
             # Explicit ids leave the id sequences behind; later filings need them ahead.
