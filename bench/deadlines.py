@@ -28,8 +28,8 @@ registration deadline (a fresh timer id) and reminder, due 30 to 395 days later,
 ready tasks, so that inboxes and listings find them as they would find real cases. Copies
 have no history of their own and cannot be worked (their workflow state, task ids included,
 is the template's); they are what a sweep must not touch, and it never
-reads anything of a case it does not fire. On PostgreSQL the reminders table is analyzed
-after the copies, as autovacuum would do in a live database; SQLite is left as lexflow
+reads anything of a case it does not fire. On PostgreSQL the tables the copies went into are
+analyzed afterwards, as autovacuum would do in a live database; SQLite is left as lexflow
 leaves it (no ANALYZE).
 
     python bench/deadlines.py [--open N] [--due-share S] [--compare-open M] [--database-url URL]
@@ -221,7 +221,8 @@ def copy_not_due(db: Database, templates: dict[int, tuple[int, int]], count: int
             for table in ("cases", "deadlines", "reminders"):
                 connection.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
-            connection.exec_driver_sql("ANALYZE reminders")
+            for table in ("cases", "deadlines", "reminders", "open_tasks"):
+                connection.exec_driver_sql(f"ANALYZE {table}")
     else:
         # Write the copies through to the database file now, so that the measured sweep does
         # not pay for flushing the bulk load at its first checkpoint.
