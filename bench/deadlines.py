@@ -27,10 +27,10 @@ filed: the same workflow state and data under their own diary number, each with 
 registration deadline (a fresh timer id) and reminder, due 30 to 395 days later, and their
 ready tasks, so that inboxes and listings find them as they would find real cases. Copies
 have no history of their own and cannot be worked (their workflow state, task ids included,
-is the template's); they are what a sweep must not touch, and it never
-reads anything of a case it does not fire. On PostgreSQL the tables the copies went into are
-analyzed afterwards, as autovacuum would do in a live database; SQLite is left as lexflow
-leaves it (no ANALYZE).
+is the template's); they are what a sweep must not touch, and it never reads anything of a
+case it does not fire. On PostgreSQL the tables the copies went into are analyzed
+afterwards, as autovacuum would do in a live database; SQLite is left as lexflow leaves it
+(no ANALYZE).
 
     python bench/deadlines.py [--open N] [--due-share S] [--compare-open M] [--database-url URL]
 

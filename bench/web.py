@@ -3,9 +3,9 @@
 The database holds 10,000 open lex Sarah cases (by default): some filed through the engine,
 spread over the four demo units, and the rest copies made in SQL of the first of them, as
 bench/deadlines.py makes them (same state and data under their own diary number, with their
-own registration deadline and ready tasks). The application runs in a real gunicorn (`web:create_app()`,
-gthread workers, see SERVER_SHAPE) on a free loopback
-port, as in production; clients in this process send a fixed number of requests over
+own registration deadline and ready tasks). The application runs in a real gunicorn
+(`web:create_app()`, gthread workers, see SERVER_SHAPE) on a free loopback port, as in
+production; clients in this process send a fixed number of requests over
 keep-alive connections, as other systems would:
 
 - 40% list cases (a page of 50, as Erik, Fredrik or Anna, some with a filter),

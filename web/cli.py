@@ -286,10 +286,10 @@ def deadlines_group():
 @reports_errors
 def deadlines_list(overdue, person):
     svc = services()
+    now = svc.clock.now()
     for number in itertools.count(1):  # page by page: each page's cases are logged as read
         page = queries.list_deadlines(svc.db, svc.clock, person, overdue=overdue, page=number,
                                       page_size=queries.MAX_PAGE_SIZE)
-        now = svc.clock.now()
         for deadline in page.deadlines:
             click.echo(f"{deadline.diary_number:<16} {deadline.label:<26} senast {due_time(deadline.due_at)}  "
                        f"{DEADLINE_LABELS[deadline.status]}{lateness(deadline.due_at, now)}")
