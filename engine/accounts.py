@@ -65,9 +65,8 @@ def issue_token(session: Session, person_id: str, name: str, now: datetime) -> s
 
 
 def person_for_token(session: Session, token: str) -> str | None:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token),
-                                                ApiToken.revoked_at.is_(None)))
-    return row.person_id if row else None
+    return session.scalar(select(ApiToken.person_id).where(ApiToken.token_hash == _digest(token),
+                                                           ApiToken.revoked_at.is_(None)))
 
 
 def _digest(token: str) -> str:

@@ -82,6 +82,25 @@ class DeadlinePage:
 
 
 @dataclass(frozen=True)
+class InboxTask:
+    """A ready task the person may work, and what the inbox shows of its case."""
+
+    diary_number: str
+    case_type: str
+    unit: str
+    task: OpenTask
+    deadline: Deadline | None  # the soonest open deadline that guards the task
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    tasks: list[InboxTask]
+    total: int
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True)
 class UnitOverview:
     unit: str
     unit_name: str
@@ -137,6 +156,37 @@ def list_deadlines(db: Database, clock: Clock, person: str, overdue: bool = Fals
             found.order_by(Deadline.due_at, Deadline.id).limit(page_size).offset((page - 1) * page_size))]
         history.record_reads(session, list(dict.fromkeys(d.case_id for d in deadlines)), now, person, "deadlines")
         return DeadlinePage(deadlines, total, page, page_size)
+
+
+def list_tasks(db: Database, clock: Clock, person: str, page: int = 1, page_size: int = 50) -> TaskPage:
+    """The inbox: the ready tasks the person may work, most urgent first. Those with a deadline
+    come by its due time, so the overdue come first (the longest overdue first), then the
+    soonest due; then the tasks without one, the longest waiting first. Each case listed is
+    logged as read."""
+    _check_page(page, page_size)
+    with history.reading(db) as session:
+        directory = Directory(session)
+        directory.person(person)
+        found = (select(Case.diary_number, Case.case_type, Case.unit_id, OpenTask)
+                 .join(Case, Case.id == OpenTask.case_id).where(access.work_clause(directory, person)))
+        total = session.scalar(found.with_only_columns(func.count(OpenTask.id)))
+        # As in list_cases, the status is asked inside min(), so that the deadlines are found by
+        # their case's index.
+        soonest_due = (select(func.min(case((Deadline.status.in_(tracking.OPEN_DEADLINES), Deadline.due_at))))
+                       .where(Deadline.case_id == OpenTask.case_id, Deadline.guarded_task == OpenTask.name)
+                       .scalar_subquery())
+        rows = session.execute(found.order_by(soonest_due.asc().nulls_last(), OpenTask.ready_since, Case.id,
+                                              OpenTask.id)
+                               .limit(page_size).offset((page - 1) * page_size)).all()
+        case_ids = list(dict.fromkeys(task.case_id for *_, task in rows))
+        deadlines: dict[tuple[int, str], Deadline] = {}
+        for deadline in session.scalars(select(Deadline).where(Deadline.case_id.in_(case_ids),
+                                                               Deadline.status.in_(tracking.OPEN_DEADLINES))
+                                        .order_by(Deadline.due_at, Deadline.id)):
+            deadlines.setdefault((deadline.case_id, deadline.guarded_task), deadline)  # the soonest
+        history.record_reads(session, case_ids, clock.now(), person, "tasks")
+        return TaskPage([InboxTask(number, case_type, unit, task, deadlines.get((task.case_id, task.name)))
+                         for number, case_type, unit, task in rows], total, page, page_size)
 
 
 def case_id(db: Database, diary_number: str) -> int:

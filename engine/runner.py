@@ -11,9 +11,9 @@ from datetime import date, datetime
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import case as sql_case, or_, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import access, actions, diagram_versions, history, state, tracking
@@ -37,7 +37,6 @@ class ReadyTask:
     title: str
     lane: str | None
     ready_since: datetime
-    may_work: bool  # the person the view is for may complete it
 
 
 @dataclass(frozen=True)
@@ -141,7 +140,7 @@ class CaseRunner:
                 # Who did a step may lose the case with it (MAS, the klagomålsdelegation); they
                 # still see where it went.
                 sight = access.sight(directory, actor, case)
-                return self._view(session, case, actor, Sight.STATUS if sight is Sight.NONE else sight)
+                return self._view(session, case, Sight.STATUS if sight is Sight.NONE else sight)
         except StaleDataError as error:
             raise Conflict(f"ärendet {case_ref} ändrades av någon annan samtidigt; läs om det") from error
 
@@ -173,7 +172,7 @@ class CaseRunner:
         """The case as the reader may see it; `purpose` goes to the access log (e.g. a document made)."""
         with history.reading(self.db) as session:
             case, sight = self._read(session, case_ref, reader, purpose)
-            return self._view(session, case, reader, sight)
+            return self._view(session, case, sight)
 
     def case_history(self, case_ref: str, reader: str) -> list[HistoryEvent]:
         with history.reading(self.db) as session:
@@ -182,22 +181,15 @@ class CaseRunner:
                 raise Forbidden(f"{reader} får inte läsa historiken för {case.diary_number}")
             return history.events(session, case)
 
-    def open_tasks(self, person: str, case_ref: str | None = None) -> list[tuple[str, OpenTask]]:
-        """The ready tasks a person may work, oldest first, optionally within one case:
-        (diary number, task). Each case listed is logged as read."""
+    def open_tasks(self, person: str, case_ref: str) -> list[OpenTask]:
+        """The ready tasks of one case that the person may work, oldest first; the case is
+        logged as read. (Across cases, the inbox: engine.queries.list_tasks.)"""
         with history.reading(self.db) as session:
             directory = Directory(session)
-            directory.person(person)
-            query = (select(Case.diary_number, OpenTask).join(Case, Case.id == OpenTask.case_id)
-                     .where(access.work_clause(directory, person)))
-            if case_ref is not None:
-                case, _ = self._read(session, case_ref, person, "tasks")
-                query = query.where(Case.id == case.id)
-            rows = session.execute(query.order_by(OpenTask.ready_since, Case.id)).all()
-            if case_ref is None:
-                history.record_reads(session, list(dict.fromkeys(task.case_id for _, task in rows)),
-                                     self.clock.now(), person, "tasks")
-            return [(diary_number, task) for diary_number, task in rows]
+            case, _ = self._read(session, case_ref, person, "tasks")
+            return list(session.scalars(select(OpenTask).join(Case, Case.id == OpenTask.case_id)
+                                        .where(Case.id == case.id, access.work_clause(directory, person))
+                                        .order_by(OpenTask.ready_since, OpenTask.id)))
 
     def messages_for(self, person: str) -> list[OutboxMessage]:
         """A person's reminders and messages in the app, newest first."""
@@ -311,20 +303,23 @@ class CaseRunner:
                        f"Nytt {self._case_type(case_type_id).name}-ärende {linked.diary_number} öppnat",
                        after={"relation": relation, "case": linked.diary_number})
 
-    def _view(self, session: Session, case: Case, person: str, sight: Sight) -> CaseView:
-        directory = Directory(session)
-        tasks = [ReadyTask(t.id, t.name, t.title, t.lane, t.ready_since,
-                           sight is Sight.FULL and access.may_complete(directory, person, case, t.name, t.lane))
+    def _view(self, session: Session, case: Case, sight: Sight) -> CaseView:
+        tasks = [ReadyTask(t.id, t.name, t.title, t.lane, t.ready_since)
                  for t in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id)
                                           .order_by(OpenTask.ready_since))]
         if sight is not Sight.FULL:
             return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status,
                             case.received_on, case.version, sight, {}, tasks, [], [])
         deadlines = list(session.scalars(select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)))
-        links = [(link.relation, self._find(session, str(link.target_case_id)).diary_number)
-                 for link in session.scalars(select(CaseLink).where(CaseLink.source_case_id == case.id))]
-        links += [(f"{link.relation} (från)", self._find(session, str(link.source_case_id)).diary_number)
-                  for link in session.scalars(select(CaseLink).where(CaseLink.target_case_id == case.id))]
+        # Links both ways in one statement: those from this case first, then those to it.
+        outgoing, other = CaseLink.source_case_id == case.id, aliased(Case)
+        links = [(relation if from_here else f"{relation} (från)", diary_number)
+                 for relation, from_here, diary_number in session.execute(
+                     select(CaseLink.relation, outgoing, other.diary_number)
+                     .join(other, other.id == sql_case((outgoing, CaseLink.target_case_id),
+                                                       else_=CaseLink.source_case_id))
+                     .where(or_(outgoing, CaseLink.target_case_id == case.id))
+                     .order_by(outgoing.desc(), CaseLink.id))]
         return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status, case.received_on,
                         case.version, sight, case.data, tasks, deadlines, links)
 

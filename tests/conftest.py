@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from engine import queries
 from engine.clock import STOCKHOLM, FixedClock
 from demo.lex_sarah import CaseDriver
 from web import create_app
@@ -68,6 +69,15 @@ def runner(services):
 @pytest.fixture
 def cases(runner, clock):
     return CaseDriver(runner, clock)
+
+
+@pytest.fixture
+def inbox(services):
+    """`inbox(person)`: the person's inbox (Mina uppgifter) as (diary number, task name), most urgent first."""
+    def listed(person: str) -> list[tuple[str, str]]:
+        found = queries.list_tasks(services.db, services.clock, person, page_size=queries.MAX_PAGE_SIZE)
+        return [(row.diary_number, row.task.name) for row in found.tasks]
+    return listed
 
 
 @pytest.fixture

@@ -248,17 +248,36 @@ def task_group():
     pass
 
 
-@task_group.command("list", help="Dina aktuella uppgifter, äldst först.")
+@task_group.command("list", help="Dina aktuella uppgifter, de mest brådskande först.")
 @click.option("--case", "case_ref", help="Bara i detta ärende.")
 @as_person
 @reports_errors
 def task_list(case_ref, person):
-    rows = services().runner.open_tasks(person, case_ref)
-    if not rows:
-        click.echo("inga uppgifter")
-    for diary_number, task in rows:
+    svc = services()
+    now = svc.clock.now()
+    if case_ref:
+        rows = [(case_ref, task, None) for task in svc.runner.open_tasks(person, case_ref)]
+    else:
+        inbox = functools.partial(queries.list_tasks, svc.db, svc.clock, person)
+        rows = ((row.diary_number, row.task, row.deadline) for row in _every_row(inbox, "tasks"))
+    listed = False
+    for diary_number, task, deadline in rows:
+        due = f", frist {due_time(deadline.due_at)}{lateness(deadline.due_at, now)}" if deadline else ""
         click.echo(f"{diary_number:<16} {task.name:<22} {task.title} ({task.lane}), "
-                   f"sedan {local_time(task.ready_since)}")
+                   f"sedan {local_time(task.ready_since)}{due}")
+        listed = True
+    if not listed:
+        click.echo("inga uppgifter")
+
+
+def _every_row(listing, rows: str):
+    """Every row of a listing (engine.queries), asked for page by page; each page's cases are
+    logged as read."""
+    for number in itertools.count(1):
+        page = listing(page=number, page_size=queries.MAX_PAGE_SIZE)
+        yield from getattr(page, rows)
+        if number * page.page_size >= page.total:
+            return
 
 
 @task_group.command("complete", help="Utför en uppgift i ett ärende med formulärets fält.")
@@ -287,15 +306,13 @@ def deadlines_group():
 def deadlines_list(overdue, person):
     svc = services()
     now = svc.clock.now()
-    for number in itertools.count(1):  # page by page: each page's cases are logged as read
-        page = queries.list_deadlines(svc.db, svc.clock, person, overdue=overdue, page=number,
-                                      page_size=queries.MAX_PAGE_SIZE)
-        for deadline in page.deadlines:
-            click.echo(f"{deadline.diary_number:<16} {deadline.label:<26} senast {due_time(deadline.due_at)}  "
-                       f"{DEADLINE_LABELS[deadline.status]}{lateness(deadline.due_at, now)}")
-        if number * page.page_size >= page.total:
-            break
-    if not page.total:
+    listing = functools.partial(queries.list_deadlines, svc.db, svc.clock, person, overdue=overdue)
+    listed = False
+    for deadline in _every_row(listing, "deadlines"):
+        click.echo(f"{deadline.diary_number:<16} {deadline.label:<26} senast {due_time(deadline.due_at)}  "
+                   f"{DEADLINE_LABELS[deadline.status]}{lateness(deadline.due_at, now)}")
+        listed = True
+    if not listed:
         click.echo("inga frister")
 
 

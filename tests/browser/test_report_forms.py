@@ -11,7 +11,7 @@ DEVIATION = "Dosetten för tisdag kväll var tom vid besöket; brukaren fick int
 COMPLAINT = "Min bror har inte fått komma ut på promenad på tre veckor trots att det står i hans plan."
 
 
-def test_a_health_care_deviation_is_routed_to_mas_at_triage(new_page, login, runner, screenshot):
+def test_a_health_care_deviation_is_routed_to_mas_at_triage(new_page, login, inbox, screenshot):
     anna, erik, maria = new_page(), new_page(), new_page()
     login(anna, "anna")
     login(erik, "erik")
@@ -60,10 +60,10 @@ def test_a_health_care_deviation_is_routed_to_mas_at_triage(new_page, login, run
     expect(maria.get_by_text(DEVIATION)).to_be_visible()
     expect(card.locator("#mas_review-f-reviewed_on")).to_have_value("2026-11-23")
     screenshot(maria, "deviation-04-mas")
-    assert [task.name for _, task in runner.open_tasks("erik")] == []
+    assert inbox("erik") == []
 
 
-def test_a_paper_complaint_is_registered_routed_and_answered_by_the_other_unit(new_page, login, runner,
+def test_a_paper_complaint_is_registered_routed_and_answered_by_the_other_unit(new_page, login, runner, inbox,
                                                                                 screenshot):
     rita, lena = new_page(), new_page()
     login(rita, "rita")
@@ -108,7 +108,7 @@ def test_a_paper_complaint_is_registered_routed_and_answered_by_the_other_unit(n
     expect(row).to_contain_text("LSS-bostad Eken")
     expect(row.locator(".badge")).to_have_text(re.compile("^(I tid|Idag)$"))
     screenshot(lena, "complaint-03-lena-tasks")
-    assert diary_number not in [number for number, _ in runner.open_tasks("erik")]
+    assert diary_number not in [number for number, _ in inbox("erik")]
 
     card = open_task(lena, diary_number, "Besvara synpunkten")
     expect(lena.get_by_text(COMPLAINT)).to_be_visible()

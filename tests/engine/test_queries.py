@@ -1,10 +1,11 @@
 """Listings over many cases: only what the person may read, filtered in the database, every
-listed case logged as read; and the per-unit overview."""
+listed case logged as read; the inbox, most urgent first; and the per-unit overview."""
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from demo.klagomal import ComplaintDriver
 from engine import queries
 from engine.access import Sight
 from engine.errors import NotFound
@@ -178,3 +179,44 @@ def test_listing_deadlines_logs_the_listed_cases_as_read(cases, services, runner
     before = len(reads(services))
     page = queries.list_deadlines(services.db, services.clock, "erik", page_size=1)
     assert reads(services)[before:] == [("erik", ids[page.deadlines[0].diary_number], "deadlines")]
+
+
+# -- the inbox --------------------------------------------------------------------------
+
+def test_the_inbox_puts_the_overdue_first_then_the_soonest_due_then_the_longest_waiting(cases, services, clock):
+    complaints = ComplaintDriver(services.runner, clock)
+
+    def answer_task(received_days_ago: int) -> str:
+        """A complaint to Hemtjänst Norr, registered: erik answers it within 14 days of its arrival."""
+        case = complaints.file(received_on=complaints.day(-received_days_ago), unit="hemtjanst-norr")
+        complaints.complete(case, "register", unit="hemtjanst-norr")
+        return case
+
+    protect_first = cases.file()  # erik's immediate protective actions: no deadline
+    clock.advance(timedelta(minutes=5))
+    protect_then = cases.file()
+    due_in_14_days, due_in_4_days, overdue, overdue_longest = (answer_task(days) for days in (0, 10, 16, 20))
+
+    found = queries.list_tasks(services.db, services.clock, "erik")
+    assert [(row.diary_number, row.task.name) for row in found.tasks] == [
+        (overdue_longest, "answer"), (overdue, "answer"), (due_in_4_days, "answer"), (due_in_14_days, "answer"),
+        (protect_first, "protect"), (protect_then, "protect")]
+    due = [row.deadline.due_at for row in found.tasks[:4]]
+    assert due[0] < due[1] < clock.now() < due[2] < due[3]
+    assert [row.deadline for row in found.tasks[4:]] == [None, None] and found.total == 6
+    assert [(row.case_type, row.unit) for row in found.tasks[3:5]] == [("klagomal", "hemtjanst-norr"),
+                                                                      ("lex_sarah", "hemtjanst-norr")]
+
+
+def test_the_inbox_comes_in_pages_and_logs_the_cases_of_the_page_it_lists(cases, services, runner):
+    filed = [cases.file(unit=unit) for unit in ("hemtjanst-norr", "solgarden", "lss-bostad-eken", "solgarden")]
+    ids = {number: runner.show_case(number, "fredrik").id for number in filed}
+    before = len(reads(services))
+
+    pages = [queries.list_tasks(services.db, services.clock, "erik", page=n, page_size=2) for n in (1, 2)]
+    assert [page.total for page in pages] == [3, 3]  # erik's units: not LSS-bostad Eken
+    listed = [row.diary_number for page in pages for row in page.tasks]
+    assert sorted(listed) == sorted(filed[:2] + filed[3:]) and len(pages[0].tasks) == 2
+    assert reads(services)[before:] == [("erik", ids[number], "tasks") for number in listed]
+    with pytest.raises(ValueError):
+        queries.list_tasks(services.db, services.clock, "erik", page_size=queries.MAX_PAGE_SIZE + 1)

@@ -7,6 +7,7 @@ import pytest
 
 import workflows
 from engine.errors import NotFound
+from web.pages import tasks as tasks_page
 from tests.web.page_client import PageClient, checked, field_value, selected
 
 
@@ -104,6 +105,17 @@ def test_my_tasks_shows_my_reminders(browser, cases, clock, services):
     browser.sign_in("rita")
     page = browser.get("/uppgifter").text
     assert "Påminnelser" in page and subjects[0] in page
+
+
+def test_my_tasks_come_in_pages(browser, cases, monkeypatch):
+    monkeypatch.setattr(tasks_page, "PAGE_SIZE", 2)
+    filed = [cases.file() for _ in range(3)]
+    browser.sign_in("erik")
+    first, second = browser.get("/uppgifter").text, browser.get("/uppgifter?page=2").text
+    assert "Du har 3 uppgifter att göra" in first and "Sida 1 av 2" in first and "Sida 2 av 2" in second
+    assert [number in first for number in filed] == [True, True, False]
+    assert [number in second for number in filed] == [False, False, True]
+    assert browser.get("/uppgifter?page=9").location == "/uppgifter"
 
 
 def test_someone_without_tasks_is_told_so(browser, cases):

@@ -23,11 +23,11 @@ def test_triage_computes_the_risk_level(deviations):
     assert deviations.complete(case, "triage", severity=4, probability=1).data["triage"]["risk_level"] == "kritisk"
 
 
-def test_health_care_deviations_go_to_mas(deviations, runner):
+def test_health_care_deviations_go_to_mas(deviations, inbox):
     case = deviations.file(health_care=True)
     view = deviations.complete(case, "triage", route="mas")
     assert [t.name for t in view.tasks] == ["mas_review"]
-    assert [number for number, _ in runner.open_tasks("maria")] == [case]
+    assert [number for number, _ in inbox("maria")] == [case]
     assert [t.name for t in deviations.complete(case, "mas_review").tasks] == ["act"]
 
 

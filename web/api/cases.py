@@ -81,7 +81,7 @@ def show_case(case_id: int):
 @errors(403, 404)
 def list_tasks(case_id: int):
     """The case's ready tasks that you may complete."""
-    return [task for _, task in services().runner.open_tasks(person(), str(case_id))]
+    return services().runner.open_tasks(person(), str(case_id))
 
 
 @blp.route(f"{CASE}/tasks/<task_name>", methods=["POST"], parameters=[CASE_ID, TASK_NAME])

@@ -100,8 +100,9 @@ def _page(case_id: int, typed: tuple[str, dict, dict | None] | None = None, noti
         form = case_type.report if name == "report" else case_type.tasks.get(name)
         if form is not None:
             sections.append((form.title, form_render.describe(form.schema, values, org.choices(form))))
+    workable = {task.id for task in runner.open_tasks(person.id, str(case_id))}
     task_forms = []
-    for task in (task for task in view.tasks if task.may_work):
+    for task in (task for task in view.tasks if task.id in workable):
         form = case_type.tasks[task.name]
         if typed and typed[0] == task.name:
             task_forms.append((task, drawn(form, typed[1], typed[2])))
