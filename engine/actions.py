@@ -118,6 +118,17 @@ def create_planned(session: Session, case: Case, task: str, planned: tuple[dict,
                                   "status": action.status})
 
 
+def unfinished_by_owner(session: Session, case: Case) -> dict[str, list[Action]]:
+    """Within the caller's transaction: the case's actions not yet done, by owner, the soonest
+    due first; for reminders of the action plan's follow-up, which go to their owners."""
+    owned = defaultdict(list)
+    for action in session.scalars(select(Action).join(ActionCase, ActionCase.action_id == Action.id)
+                                  .where(ActionCase.case_id == case.id, Action.status != "done")
+                                  .order_by(Action.due_on, Action.id)):
+        owned[action.owner_id].append(action)
+    return owned
+
+
 # -- reads (each one logged) ----------------------------------------------------------------
 
 def list_actions(db: Database, clock: Clock, person: str, filters: ActionFilter = ActionFilter(),

@@ -49,13 +49,17 @@ class Form(Protocol):
         """Return the cleaned data or raise `engine.errors.InvalidData` naming each bad field."""
 
 
+# Who a reminder can go to besides the holders of a role (held for the case's unit).
+ASSIGNEE = "assignee"  # whoever may do the guarded task
+ACTION_OWNERS = "action_owners"  # the owners of the case's actions that are not done
+
+
 @dataclass(frozen=True)
 class ReminderLevel:
     """Who is reminded of a deadline, and when: `days` after the due time (negative: before).
 
-    `notify` names roles (held for the case's unit) or "assignee": whoever may do the
-    guarded task. Levels are "before" (the assignee), "due" (the supervisor; this level also
-    runs the diagram's timer) and "overdue" (escalation)."""
+    `notify` names roles, ASSIGNEE or ACTION_OWNERS. Levels are "before" (the assignee), "due"
+    (the supervisor; this level also runs the diagram's timer) and "overdue" (escalation)."""
 
     level: str
     days: int

@@ -15,11 +15,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine import access, history, outbox
+from engine import access, actions, history, outbox
 from engine.clock import Clock
 from engine.db import Database
 from engine.errors import LexflowError
-from engine.models import Case, Deadline, Reminder
+from engine.casetypes import ACTION_OWNERS, ASSIGNEE
+from engine.models import Action, Case, Deadline, Reminder
 from engine.organisation import Directory
 from engine.runner import CaseRunner
 from engine.tracking import due_time, lateness
@@ -95,9 +96,12 @@ class DeadlineSweeper:
         diagram = self.runner.diagrams.for_version(case.diagram_version)
         guarded = diagram.spec.task_specs[deadline.guarded_task]
         people: set[str] = set()
+        owned = actions.unfinished_by_owner(session, case) if ACTION_OWNERS in reminder.notify else {}
         for name in reminder.notify:
-            if name == "assignee":
+            if name == ASSIGNEE:
                 people |= access.task_workers(directory, case, deadline.guarded_task, guarded.lane)
+            elif name == ACTION_OWNERS:
+                people |= set(owned) - {case.concerns_person_id}
             else:
                 people |= set(directory.holders(name, case.unit)) - {case.concerns_person_id}
         late = now - reminder.fire_at >= LATE_AFTER
@@ -109,6 +113,7 @@ class DeadlineSweeper:
                     f"Ärende {case.diary_number}: steget \"{guarded.bpmn_name}\" har frist "
                     f"{due_time(deadline.due_at)}{lateness(deadline.due_at, now)}. "
                     f"{LEVEL_TEXT[reminder.level]}{late_note}\n\n"
+                    f"{_your_actions(owned.get(person_id, []))}"
                     "Logga in i lexflow för att se ärendet.\n")
             outbox.queue(session, person, subject, body, now, case_id=case.id, reminder_id=reminder.id)
         recipients = ", ".join(sorted(people)) or "ingen (ingen har rollen)"
@@ -117,3 +122,11 @@ class DeadlineSweeper:
                        task=deadline.guarded_task,
                        after={"kind": deadline.kind, "level": reminder.level, "recipients": sorted(people),
                               "late": late})
+
+
+def _your_actions(owned: list[Action]) -> str:
+    """For an owner of actions in the case: those not done yet, to follow up."""
+    if not owned:
+        return ""
+    lines = "".join(f"- {action.description} (klart senast {action.due_on.isoformat()})\n" for action in owned)
+    return f"Dina åtgärder i ärendet som inte är klara:\n{lines}\n"

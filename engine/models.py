@@ -213,7 +213,7 @@ class Reminder(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     level: Mapped[str] = mapped_column(String(16))  # before | due | overdue
     fire_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    notify: Mapped[list] = mapped_column(JSON)  # role names, or "assignee"
+    notify: Mapped[list] = mapped_column(JSON)  # role names, "assignee" or "action_owners"
     # pending -> sent | cancelled (the guarded task was done first)
     status: Mapped[str] = mapped_column(String(16))
     fired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,7 +14,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from engine.calendar import Period
-from engine.casetypes import ReminderLevel
+from engine.casetypes import ACTION_OWNERS, ASSIGNEE, ReminderLevel
 from engine.errors import InvalidData, NotFound
 from engine.models import Delegation, Department, Person, RoleAssignment, Setting, Unit
 
@@ -72,7 +72,7 @@ class _DelegateSchema(Schema):
 class _ReminderSchema(Schema):
     level = fields.String(required=True, validate=validate.OneOf(REMINDER_LEVELS))
     days = fields.Integer(required=True, strict=True)
-    notify = fields.List(fields.String(validate=validate.OneOf((*ROLES, "assignee"))), required=True,
+    notify = fields.List(fields.String(validate=validate.OneOf((*ROLES, ASSIGNEE, ACTION_OWNERS))), required=True,
                          validate=validate.Length(min=1))
 
 
@@ -87,7 +87,7 @@ class OrganisationSchema(Schema):
     deadlines = fields.Dict(keys=fields.String(),
                             values=fields.Dict(keys=fields.String(), values=fields.Raw()),
                             load_default=dict)
-    # {case type: {kind: [{level: before|due|overdue, days: N, notify: [role | "assignee", ...]}]}}
+    # {case type: {kind: [{level: before|due|overdue, days: N, notify: [role | "assignee" | "action_owners", ...]}]}}
     reminders = fields.Dict(keys=fields.String(),
                             values=fields.Dict(keys=fields.String(),
                                                values=fields.List(fields.Nested(_ReminderSchema))),

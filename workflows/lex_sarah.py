@@ -64,7 +64,8 @@ REMINDERS = {
     "investigation": (ReminderLevel("before", -5, ("assignee",)), ReminderLevel("due", 0, ("avdelningschef",))),
     "ivo_notification": (ReminderLevel("due", 0, ("assignee", "avdelningschef")),),
     "ivo_supplement": (ReminderLevel("before", -14, ("assignee",)), ReminderLevel("due", 0, ("avdelningschef",))),
-    "follow_up": (ReminderLevel("before", -14, ("assignee",)), ReminderLevel("due", 0, ("avdelningschef",))),
+    "follow_up": (ReminderLevel("before", -14, ("assignee", "action_owners")),
+                  ReminderLevel("due", 0, ("avdelningschef", "action_owners"))),
 }
 
 PERSONAL_IDENTITY_NUMBER = re.compile(r"\b(\d{2})?\d{6}[-+]?\d{4}\b")

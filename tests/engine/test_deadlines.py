@@ -4,6 +4,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from demo.lex_sarah import SERIOUS_PATH
+from engine import actions
 from engine.clock import STOCKHOLM
 from engine.models import Deadline, HistoryEvent, OutboxMessage, Reminder
 from web import create_app
@@ -23,6 +25,11 @@ def messages(services):
     with services.db.unit_of_work() as session:
         return session.execute(select(OutboxMessage.person_id, OutboxMessage.subject, OutboxMessage.body)
                                .order_by(OutboxMessage.id)).all()
+
+
+def follow_up_deadlines(services):
+    with services.db.unit_of_work() as session:
+        return list(session.scalars(select(Deadline).where(Deadline.kind == "follow_up")))
 
 
 def history_actions(services, prefix):
@@ -144,3 +151,30 @@ def test_the_next_sweep_is_planned_for_the_next_reminder_not_for_one_already_due
     clock.set(at(2026, 11, 25, 0, 0, 1))
     # Due but not fired (say its firing failed): left to the periodic sweep, so no busy loop.
     assert services.sweeper.next_fire_at() is None
+
+
+def test_the_follow_up_of_an_action_plan_reminds_the_owners_of_actions_not_done(cases, services, clock):
+    case = cases.file()
+    cases.walk(case, *SERIOUS_PATH[:4])
+    erik_s_due = cases.day(30)
+    cases.complete(case, "propose", action_plan=[
+        {"description": "Ny rutin för schemaändringar", "owner": "erik", "due_on": erik_s_due},
+        {"description": "Introduktion för nyanställda", "owner": "anders", "due_on": cases.day(60)},
+        {"description": "Utbildning i rutinen", "owner": "anders", "due_on": cases.day(45)}])
+    cases.walk(case, "decide", "notify_ivo", "inform_individual")  # follow_up is ready, six months ahead
+    (due_at,) = [d.due_at for d in follow_up_deadlines(services)]
+
+    clock.set(due_at - timedelta(days=14))
+    services.sweeper.sweep()
+    before = {person: body for person, subject, body in messages(services) if "Uppföljningsfrist" in subject}
+    assert set(before) == {"anders", "erik"}  # the assignee (avdelningschef) and the owners
+    assert f"- Ny rutin för schemaändringar (klart senast {erik_s_due})" in before["erik"]
+    assert "Introduktion" not in before["erik"]
+    assert before["anders"].index("Utbildning i rutinen") < before["anders"].index("Introduktion för nyanställda")
+
+    erik_s = next(a for a in actions.list_actions(services.db, services.clock, "erik").actions if a.owner == "erik")
+    actions.change_status(services.db, services.clock, "erik", erik_s.id, "done")
+    clock.set(due_at)
+    services.sweeper.sweep()
+    due = [person for person, subject, _ in messages(services)[len(before):] if "Uppföljningsfrist" in subject]
+    assert due == ["anders"]  # the avdelningschef and the one owner with actions not done, once
