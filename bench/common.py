@@ -9,6 +9,7 @@ from typing import Iterator
 from sqlalchemy import func, select
 
 from engine import organisation
+from engine.clock import Clock
 from engine.db import Database
 from engine.models import Case
 
@@ -22,7 +23,7 @@ def open_database(url: str) -> Database:
     with db.unit_of_work() as session:
         if session.scalar(select(func.count()).select_from(Case)):
             raise SystemExit(f"{url} already holds cases; the benchmark needs an empty database")
-        organisation.load(session, organisation.read_file(ROOT / "demo" / "organisation.yaml"))
+        organisation.load(session, organisation.read_file(ROOT / "demo" / "organisation.yaml"), Clock().now())
     return db
 
 

@@ -6,7 +6,8 @@ completions joined with the delegation order and the people, in the database; no
 deserialised. Only the cases the person sees in full are listed, and each one listed is a read
 of that case, logged.
 
-The delegation shown is the order as it is now: the organisation file keeps no earlier ones.
+The delegation shown is the one in force when the decision was taken: loading a changed
+organisation file ends the delegations that change and keeps them (engine.models.Delegation).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Mapping
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from engine import access, history
@@ -120,7 +121,9 @@ def list_decisions(db: Database, clock: Clock, person: str, period: Period, purp
                    HistoryEvent.actor, decider.name, decider.title, Delegation.role, Delegation.person_id,
                    delegate.name)
             .join(Case, Case.id == HistoryEvent.case_id)
-            .join(Delegation, Delegation.decision == Case.case_type + "." + HistoryEvent.task)
+            .join(Delegation, and_(Delegation.decision == Case.case_type + "." + HistoryEvent.task,
+                                   Delegation.valid_from <= HistoryEvent.at,
+                                   or_(Delegation.valid_to.is_(None), Delegation.valid_to > HistoryEvent.at)))
             .outerjoin(decider, decider.id == HistoryEvent.actor)
             .outerjoin(delegate, delegate.id == Delegation.person_id)
             .where(HistoryEvent.action == "task.completed", HistoryEvent.at >= period.start,

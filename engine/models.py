@@ -79,10 +79,15 @@ class RoleAssignment(Base):
 
 
 class Delegation(Base):
-    """Who takes a decision (a user task of a case type), per the delegation order."""
+    """Who takes a decision (a user task of a case type) by the delegation order, in force from
+    the loading of the organisation file that made it until one that changed it (valid_to None:
+    in force now). Earlier orders are kept, so that a decision listed for the committee shows
+    the delegation it was taken on."""
 
     __tablename__ = "delegations"
     decision: Mapped[str] = mapped_column(String(128), primary_key=True)
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    valid_to: Mapped[datetime | None] = mapped_column(UTCDateTime)
     role: Mapped[str | None] = mapped_column(String(64))
     person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
 

@@ -6,6 +6,7 @@ so every process reads the same organisation.
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -142,11 +143,11 @@ def read_file(path: Path) -> dict:
         raise InvalidData(error.messages) from error
 
 
-def load(session: Session, organisation: dict) -> None:
+def load(session: Session, organisation: dict, now: datetime) -> None:
     """Make the database's organisation the one given: people and units are updated in place
-    (cases refer to them); roles, delegation and settings are replaced."""
+    (cases refer to them); roles and settings are replaced; the delegations that change end
+    now and the new ones begin now, the earlier order kept (engine.models.Delegation)."""
     session.execute(delete(RoleAssignment))
-    session.execute(delete(Delegation))
     for dep in organisation["departments"]:
         session.merge(Department(id=dep["id"], name=dep["name"]))
         for unit in dep["units"]:
@@ -160,12 +161,30 @@ def load(session: Session, organisation: dict) -> None:
         for role in person["roles"]:
             session.add(RoleAssignment(person_id=person["id"], role=role["role"],
                                        unit_id=role["unit"], department_id=role["department"]))
-    for decision, delegate in organisation["delegation"].items():
-        session.add(Delegation(decision=decision, role=delegate["role"], person_id=delegate["person"]))
+    _change_delegation_order(session, organisation["delegation"], now)
     for key in ("name", "diary_prefix", "deadlines", "reminders", "retention"):
         session.merge(Setting(key=key, value={"value": organisation[key]}))
     for kept in (_SETTINGS, _DELEGATIONS):
         session.info.pop(kept, None)
+
+
+def _change_delegation_order(session: Session, delegation: dict, now: datetime) -> None:
+    in_force = {row.decision: row for row in session.scalars(select(Delegation).where(Delegation.valid_to.is_(None)))}
+    for decision, row in list(in_force.items()):
+        delegate = delegation.get(decision)
+        unchanged = delegate is not None and (delegate["role"], delegate["person"]) == (row.role, row.person_id)
+        if unchanged and row.valid_from <= now:
+            continue
+        if row.valid_from >= now:
+            session.delete(row)  # it had not begun: replaced the moment it was made, or the clock was set back
+        else:
+            row.valid_to = now
+        del in_force[decision]
+    session.flush()  # the ended rows first: a new one may begin at the same moment
+    for decision, delegate in delegation.items():
+        if decision not in in_force:
+            session.add(Delegation(decision=decision, valid_from=now, role=delegate["role"],
+                                   person_id=delegate["person"]))
 
 
 # -- reading it -----------------------------------------------------------
@@ -262,5 +281,6 @@ class Directory:
         """The delegation order, decision -> delegate: a few rows, read once a unit of work,
         as access asks of it for every task of a case."""
         if _DELEGATIONS not in self.session.info:
-            self.session.info[_DELEGATIONS] = {row.decision: row for row in self.session.scalars(select(Delegation))}
+            self.session.info[_DELEGATIONS] = {row.decision: row for row in self.session.scalars(
+                select(Delegation).where(Delegation.valid_to.is_(None)))}
         return self.session.info[_DELEGATIONS]

@@ -161,8 +161,9 @@ def org_load(org_file):
 
 def _load_organisation(path: Path) -> None:
     data = organisation.read_file(path)
-    with services().db.unit_of_work() as session:
-        organisation.load(session, data)
+    svc = services()
+    with svc.db.unit_of_work() as session:
+        organisation.load(session, data, svc.clock.now())
     click.echo(f"organisationen {data['name']!r} är inläst: {len(data['people'])} personer, "
                f"{sum(len(d['units']) for d in data['departments'])} enheter")
 

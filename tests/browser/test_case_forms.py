@@ -179,7 +179,7 @@ def _acknowledgement_asked_for(services) -> None:
     data = organisation.read_file(ROOT / "demo" / "organisation.yaml")
     data["deadlines"]["klagomal"] = {"acknowledgement": {"working_days": 5}}
     with services.db.unit_of_work() as session:
-        organisation.load(session, data)
+        organisation.load(session, data, services.clock.now())
 
 
 def test_a_complaint_is_registered_acknowledged_answered_and_escalated_to_lex_sarah(signed_in, complaints,

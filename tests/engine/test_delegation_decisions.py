@@ -1,6 +1,7 @@
 """Decisions taken on delegation, listed for the committee from the case history and the
-delegation order: the period in whole Stockholm days, need-to-know, and every case listed logged."""
-from datetime import datetime
+delegation order in force when each was taken: the period in whole Stockholm days, need-to-know, and
+every case listed logged."""
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,8 @@ from engine import organisation
 from engine.clock import STOCKHOLM
 from engine.delegation_decisions import Period, list_decisions, read_period
 from engine.errors import Forbidden, InvalidData
-from engine.models import AccessLogEntry
+from engine.models import AccessLogEntry, Delegation
+from engine.organisation import Directory
 from web import ROOT
 
 NOVEMBER = Period(datetime(2026, 11, 1).date(), datetime(2026, 11, 30).date())
@@ -31,12 +33,12 @@ def november_decisions(services, runner, clock) -> dict[str, str]:
     org["delegation"]["lex_sarah.decide"] = {"role": None, "person": "nils"}
     karin = next(person for person in org["people"] if person["id"] == "karin")
     karin["roles"].append({"role": "beslutsfattare", "unit": None, "department": "funktionsstod"})
+    clock.set(at(2026, 10, 29, 9, 0))
     with services.db.unit_of_work() as session:
-        organisation.load(session, org)
+        organisation.load(session, org, clock.now())
     lex_sarah, deviations, complaints = CaseDriver(runner, clock), DeviationDriver(runner, clock), ComplaintDriver(
         runner, clock)
 
-    clock.set(at(2026, 10, 29, 9, 0))
     cases = {"before": deviations.file(), "complaint": complaints.file(), "serious": lex_sarah.file(),
              "no_misconduct": lex_sarah.file(), "eken": deviations.file(unit="lss-bostad-eken"),
              "after": deviations.file()}
@@ -95,6 +97,31 @@ def test_the_decisions_of_the_period_are_listed_oldest_first_with_their_delegati
     ]
     # The decision as it was taken, from the history: what the outcome is read from.
     assert found[1].data["serious"] is True and found[3].data["refile_as"] == "avvikelse"
+
+
+def test_a_decision_keeps_the_delegation_it_was_taken_on_when_the_order_changes(decided, services, clock):
+    org = organisation.read_file(ROOT / "demo" / "organisation.yaml")
+    org["delegation"]["klagomal.escalate"] = {"role": None, "person": "nils"}
+    clock.set(at(2026, 12, 2, 8, 0))
+    with services.db.unit_of_work() as session:
+        organisation.load(session, org, clock.now())  # nils no longer decides lex Sarah cases, but complaints
+    complaint = ComplaintDriver(services.runner, clock)
+    case = complaint.file()
+    complaint.walk(case, "register", "answer", answer={"reveals_misconduct": True})
+    services.runner.complete_task(case, "escalate", complaint.form("escalate"), "nils")
+
+    found = list_decisions(services.db, clock, "fredrik", Period(date(2026, 11, 1), date(2026, 12, 31)))
+    delegations = {(d.diary_number, d.task): (d.delegated_role, d.delegated_person) for d in found}
+    assert delegations[(decided["serious"], "decide")] == (None, "nils")  # as it was on 2 November
+    assert delegations[(decided["complaint"], "escalate")] == ("forvaltningschef", None)
+    assert delegations[(case, "escalate")] == (None, "nils")
+    with services.db.unit_of_work() as session:
+        in_force = Directory(session).delegations()
+        assert (in_force["lex_sarah.decide"].role, in_force["klagomal.escalate"].person_id) == ("forvaltningschef",
+                                                                                               "nils")
+        ended = session.scalars(select(Delegation).where(Delegation.valid_to.is_not(None))).all()
+        assert sorted((d.decision, d.valid_to) for d in ended) == [("klagomal.escalate", clock.now()),
+                                                                   ("lex_sarah.decide", clock.now())]
 
 
 def test_a_period_of_one_day_holds_that_days_decisions(decided, services, clock):

@@ -86,6 +86,7 @@ def test_the_clause_agrees_with_sight_under_other_delegation_orders(cases, runne
     data = organisation.read_file(ROOT / "demo" / "organisation.yaml")
     with services.db.unit_of_work() as session:
         organisation.load(session, {**data, "delegation": {
-            decision: {"role": None, "person": None, **delegate} for decision, delegate in delegation.items()}})
+            decision: {"role": None, "person": None, **delegate} for decision, delegate in delegation.items()}},
+            services.clock.now())
     assert_clause_agrees_with_sight(services)
     assert_work_clause_agrees_with_may_complete(services)

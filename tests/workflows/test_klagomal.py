@@ -134,7 +134,7 @@ def _configure(services, **sections):
     data = organisation.read_file(ROOT / "demo" / "organisation.yaml")
     data.update(sections)
     with services.db.unit_of_work() as session:
-        organisation.load(session, data)
+        organisation.load(session, data, services.clock.now())
 
 
 def test_acknowledgement_is_off_by_default(complaints, runner):
