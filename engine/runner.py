@@ -191,12 +191,12 @@ class CaseRunner:
                                         .where(Case.id == case.id, access.work_clause(directory, person))
                                         .order_by(OpenTask.ready_since, OpenTask.id)))
 
-    def messages_for(self, person: str) -> list[OutboxMessage]:
-        """A person's reminders and messages in the app, newest first."""
+    def messages_for(self, person: str, newest: int | None = None) -> list[OutboxMessage]:
+        """A person's reminders and messages in the app, newest first; all, or the `newest` few."""
         with history.reading(self.db) as session:
             Directory(session).person(person)
             return list(session.scalars(select(OutboxMessage).where(OutboxMessage.person_id == person)
-                                        .order_by(OutboxMessage.id.desc())))
+                                        .order_by(OutboxMessage.id.desc()).limit(newest)))
 
     # -- internals ------------------------------------------------------------
 

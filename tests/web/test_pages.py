@@ -107,6 +107,19 @@ def test_my_tasks_shows_my_reminders(browser, cases, clock, services):
     assert "Påminnelser" in page and subjects[0] in page
 
 
+def test_my_tasks_show_only_the_newest_reminders(browser, cases, services, monkeypatch):
+    for days in (9, 8):
+        cases.file(received_on=cases.day(-days), noticed_on=cases.day(-days), occurred_on=cases.day(-days - 1))
+    services.sweeper.sweep()
+    every = services.runner.messages_for("rita")
+    assert len(every) == 2
+    assert [m.id for m in services.runner.messages_for("rita", newest=1)] == [every[0].id] and every[0].id > every[1].id
+    monkeypatch.setattr(tasks_page, "REMINDERS_SHOWN", 1)
+    browser.sign_in("rita")
+    page = browser.get("/uppgifter").text
+    assert every[0].subject in page and every[1].subject not in page
+
+
 def test_my_tasks_come_in_pages(browser, cases, monkeypatch):
     monkeypatch.setattr(tasks_page, "PAGE_SIZE", 2)
     filed = [cases.file() for _ in range(3)]

@@ -56,11 +56,6 @@ class CaseLinkSchema(Schema):
 
 # -- responses ---------------------------------------------------------------------
 
-class LinkedCaseSchema(Schema):
-    id = fields.Integer(required=True)
-    diary_number = fields.String(required=True)
-
-
 class ActionSchema(Schema):
     id = fields.Integer(required=True)
     description = fields.String(required=True)
@@ -72,7 +67,7 @@ class ActionSchema(Schema):
     created_at = schemas.LocalDateTime(required=True)
     created_by = fields.String(required=True)
     overdue = fields.Boolean(required=True, metadata={"description": "Not done, and its due date has passed."})
-    cases = fields.List(fields.Nested(LinkedCaseSchema), required=True,
+    cases = fields.List(fields.Nested(schemas.CaseRefSchema), required=True,
                         metadata={"description": "The cases it serves that you may read in full."})
 
 

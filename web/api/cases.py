@@ -41,7 +41,7 @@ def errors(*codes: int):
 
 @blp.route("/cases", methods=["POST"])
 @blp.arguments(schemas.FileCaseSchema)
-@blp.response(201, schemas.FiledCaseSchema, headers={"Location": {"schema": {"type": "string"},
+@blp.response(201, schemas.CaseRefSchema, headers={"Location": {"schema": {"type": "string"},
                                                                   "description": "The new case's URL."}})
 @errors(400, 422)
 def file_case(body):

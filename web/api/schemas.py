@@ -137,7 +137,9 @@ class ErrorSchema(Schema):
                                                   "json (the body) or query."})
 
 
-class FiledCaseSchema(Schema):
+class CaseRefSchema(Schema):
+    """A case by its id (for the URLs) and its diary number."""
+
     id = fields.Integer(required=True)
     diary_number = fields.String(required=True)
 

@@ -9,6 +9,7 @@ from web.services import services
 
 bp = Blueprint("tasks", __name__)
 PAGE_SIZE = 50
+REMINDERS_SHOWN = 10
 
 
 @bp.get("/")
@@ -25,4 +26,4 @@ def my_tasks():
     if not found.tasks and page > 1:
         return redirect(url_for(".my_tasks"))
     return render_template("tasks.html", found=found, pages=-(-found.total // PAGE_SIZE), now=svc.clock.now(),
-                           messages=svc.runner.messages_for(person.id)[:10])
+                           messages=svc.runner.messages_for(person.id, newest=REMINDERS_SHOWN))
