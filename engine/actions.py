@@ -33,7 +33,7 @@ from engine.organisation import Directory
 
 STATUSES = {"not_started": "Ej påbörjad", "in_progress": "Pågår", "done": "Klar"}
 # The kinds of event an action writes into its cases' history.
-EVENTS = ("action.created", "action.status_changed", "action.linked")
+EVENTS = ("action.created", "action.status_changed", "action.replanned", "action.linked")
 MAX_PAGE_SIZE = 100
 SHORT = 60  # characters of an action's description that name it in a case's history
 
@@ -77,6 +77,16 @@ class ActionChange:
 class ActionDetail:
     action: ActionView
     changes: list[ActionChange]  # oldest first
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an action asks, of whom and by when: what may be changed after it was planned."""
+
+    description: str
+    owner: str  # person id
+    due_on: date
+    follow_up_on: date | None
 
 
 @dataclass(frozen=True)
@@ -179,6 +189,43 @@ def change_status(db: Database, clock: Clock, person: str, action_id: int, statu
         raise Conflict(f"åtgärden {action_id} ändrades av någon annan samtidigt; läs om den") from error
 
 
+def change_plan(db: Database, clock: Clock, person: str, action_id: int, plan: Plan,
+                expected_version: int | None = None) -> None:
+    """Change what the action asks, of whom and by when, written with what it was into the
+    history of each case it serves. Only those who read one of its cases in full may: its owner
+    alone may not move their own date. Conflict if it has changed since `expected_version`."""
+    try:
+        with db.unit_of_work() as session:
+            directory = Directory(session)
+            clauses = _clauses(session, person)
+            action = _visible_action(session, clauses, person, action_id)
+            if session.scalar(select(Action.id).where(Action.id == action.id, _serves_readable_case(clauses))) is None:
+                raise Forbidden(f"{person} får inte ändra åtgärd {action_id}: bara den som får läsa dess ärenden")
+            if expected_version is not None and action.version != expected_version:
+                raise Conflict(f"åtgärden {action.id} har ändrats sedan du läste den; läs om den")
+            owner = _new_owner(session, directory, action, plan.owner)
+            description = plan.description.strip()
+            if not description:
+                raise InvalidData({"description": ["Beskriv åtgärden."]})
+            before = {"description": action.description, "owner": action.owner_id, "due_on": action.due_on,
+                      "follow_up_on": action.follow_up_on}
+            after = {"description": description, "owner": owner.id, "due_on": plan.due_on,
+                     "follow_up_on": plan.follow_up_on}
+            changed = [key for key in before if before[key] != after[key]]
+            if not changed:
+                return
+            summary = _replanned(directory, before, after, changed)
+            named = _named(action)
+            action.description, action.owner_id, action.due_on, action.follow_up_on = (
+                description, owner.id, plan.due_on, plan.follow_up_on)
+            session.flush()  # the version check: of two concurrent changes, the second loses
+            _record(session, action, clock.now(), person, "action.replanned", f"Åtgärd {named} ändrad: {summary}",
+                    before={key: _plain(before[key]) for key in changed},
+                    after={key: _plain(after[key]) for key in changed})
+    except StaleDataError as error:
+        raise Conflict(f"åtgärden {action_id} ändrades av någon annan samtidigt; läs om den") from error
+
+
 def link_case(db: Database, clock: Clock, person: str, action_id: int, diary_number: str) -> None:
     """Let the action serve one more case, which the person must be allowed to read in full."""
     with db.unit_of_work() as session:
@@ -213,6 +260,31 @@ def overdue(today: date) -> ColumnElement[bool]:
 
 def _is_overdue(action: Action, today: date) -> bool:
     return action.status != "done" and action.due_on < today
+
+
+def _new_owner(session: Session, directory: Directory, action: Action, owner_id: str):
+    if not directory.has_person(owner_id):
+        raise InvalidData({"owner": [f"Det finns ingen person {owner_id!r}."]})
+    concerned = session.scalar(select(Case.diary_number).join(ActionCase, ActionCase.case_id == Case.id)
+                               .where(ActionCase.action_id == action.id, Case.concerns_person_id == owner_id))
+    if concerned is not None:
+        raise InvalidData({"owner": [f"{concerned} gäller den personen, som inte får se ärendet."]})
+    return directory.person(owner_id)
+
+
+def _replanned(directory: Directory, before: dict, after: dict, changed: list[str]) -> str:
+    def shown(key, value):
+        if key == "owner":
+            return directory.person(value).name
+        return value.isoformat() if value else "–"
+    words = {"owner": "ansvarig", "due_on": "klart senast", "follow_up_on": "följs upp"}
+    parts = ["ny beskrivning" if key == "description" else
+             f"{words[key]} {shown(key, before[key])} → {shown(key, after[key])}" for key in changed]
+    return ", ".join(parts)
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _check_status(status: str) -> None:

@@ -259,3 +259,71 @@ def test_an_action_is_not_linked_to_a_case_about_its_owner(cases, act):
 
 def case_id(runner, diary_number: str) -> int:
     return runner.show_case(diary_number, "fredrik").id
+
+
+# -- changing the plan --------------------------------------------------------------------
+
+def test_a_changed_plan_is_written_with_what_it_was_into_each_case(cases, deviations, act, runner, services):
+    case = cases.file()
+    cases.walk(case, *TO_PROPOSE)
+    action = only_action(act)
+    other = deviations.file()
+    act(actions.link_case, "erik", action.id, other)
+    plan = actions.Plan("Ny rutin för schemaändringar", "anders", date.fromisoformat(cases.day(45)),
+                        date.fromisoformat(cases.day(90)))
+    act(actions.change_plan, "erik", action.id, plan, expected_version=action.version)
+    act(actions.change_plan, "erik", action.id, plan)  # the plan it has: no change
+
+    changed = only_action(act, "anders")
+    assert (changed.owner, changed.due_on, changed.follow_up_on, changed.version) == (
+        "anders", plan.due_on, plan.follow_up_on, action.version + 1)
+    summary = (f"Åtgärd ”Ny rutin för schemaändringar” ändrad: ansvarig Erik Johansson → Anders Ek, "
+               f"klart senast {cases.day(30)} → {cases.day(45)}, följs upp – → {cases.day(90)}")
+    for diary_number in (case, other):
+        events = [(e.summary, e.before, e.after) for e in runner.case_history(diary_number, "fredrik")
+                  if e.action == "action.replanned"]
+        assert events == [(summary, {"owner": "erik", "due_on": cases.day(30), "follow_up_on": None},
+                           {"action_id": action.id, "owner": "anders", "due_on": cases.day(45),
+                            "follow_up_on": cases.day(90)})]
+    assert [c.kind for c in act(actions.show_action, "anders", action.id).changes][-1] == "action.replanned"
+
+
+def test_only_those_who_read_its_case_in_full_may_change_a_plan(cases, act):
+    case = cases.file()
+    cases.walk(case, *TO_PROPOSE[:-1])
+    cases.complete(case, "propose", action_plan=[
+        {"description": "Handledning för utredare", "owner": "goran", "due_on": cases.day(40)}])
+    own = only_action(act, "goran")
+    later = actions.Plan(own.description, "goran", own.due_on + timedelta(days=30), None)
+    for person in ("goran", "lena"):  # the owner, who may not read the case; a manager of other units
+        with pytest.raises(Forbidden):
+            act(actions.change_plan, person, own.id, later)
+    act(actions.change_status, "goran", own.id, "in_progress")  # the owner still reports progress
+    assert only_action(act, "goran").due_on == own.due_on
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"owner": "nobody"}, "owner"),
+    ({"owner": "goran"}, "owner"),  # the report is about Göran: he may not see the case
+    ({"description": "  "}, "description"),
+])
+def test_a_bad_plan_is_refused_naming_the_field(cases, act, change, field):
+    case = cases.file(concerns_person="goran")
+    cases.walk(case, *TO_PROPOSE)
+    action = only_action(act)
+    plan = {"description": action.description, "owner": "erik", "due_on": action.due_on, "follow_up_on": None}
+    with pytest.raises(InvalidData) as refused:
+        act(actions.change_plan, "erik", action.id, actions.Plan(**{**plan, **change}))
+    assert list(refused.value.errors) == [field]
+    assert only_action(act).version == action.version
+
+
+def test_a_plan_changed_from_a_stale_version_conflicts(cases, act):
+    case = cases.file()
+    cases.walk(case, *TO_PROPOSE)
+    read = only_action(act)
+    act(actions.change_status, "anders", read.id, "in_progress")
+    with pytest.raises(Conflict):
+        act(actions.change_plan, "erik", read.id, actions.Plan(read.description, "anders", read.due_on, None),
+            expected_version=read.version)
+    assert only_action(act).owner == "erik"

@@ -86,14 +86,39 @@ def test_a_patch_from_a_stale_version_conflicts(api, proposed):
 
 
 def test_someone_without_sight_gets_403_and_never_the_action(api, proposed):
+    plan = {"description": "x", "owner": "lena", "due_on": "2027-01-01"}
     for method, url, body in (("GET", f"{V1}/actions/1", None), ("PATCH", f"{V1}/actions/1", {"status": "done"}),
-                              ("POST", f"{V1}/actions/1/cases", {"case": proposed})):
+                              ("PUT", f"{V1}/actions/1/plan", plan), ("POST", f"{V1}/actions/1/cases", {"case": proposed})):
         response = api("lena", method, url, json=body)
         assert_error(response, 403)
         assert "Ny rutin" not in response.get_data(as_text=True)
     assert api("lena", "GET", f"{V1}/actions").json == {"items": [], "total": 0, "page": 1, "page_size": 50}
     assert_error(api("erik", "GET", f"{V1}/actions/99"), 404)
     assert api("erik", "GET", f"{V1}/actions/1").json["status"] == "not_started"
+
+
+def test_putting_a_plan_writes_the_change_into_the_case_history(api, proposed, runner, cases):
+    plan = {"description": "Ny rutin", "owner": "anders", "due_on": cases.day(45), "follow_up_on": None,
+            "expected_version": 1}
+    response = api("erik", "PUT", f"{V1}/actions/1/plan", json=plan)
+    assert response.status_code == 200
+    assert (response.json["owner"], response.json["due_on"], response.json["follow_up_on"]) == (
+        "anders", cases.day(45), None)
+    history = api("erik", "GET", f"{V1}/cases/{case_id(runner, proposed)}/history").json
+    assert [e["after"] for e in history if e["action"] == "action.replanned"] == [
+        {"action_id": 1, "owner": "anders", "due_on": cases.day(45), "follow_up_on": None}]
+    assert_error(api("erik", "PUT", f"{V1}/actions/1/plan", json=plan), 409)  # version 1 is gone
+
+
+@pytest.mark.parametrize("change, errors", [
+    ({"owner": "nobody"}, {"owner": ["Det finns ingen person 'nobody'."]}),
+    ({"due_on": "snart"}, {"due_on": ["Not a valid date."]}),
+    ({"description": None}, {"description": ["Field may not be null."]}),
+])
+def test_a_bad_plan_is_refused_naming_the_field(api, proposed, cases, change, errors):
+    plan = {"description": "Ny rutin", "owner": "erik", "due_on": cases.day(45), **change}
+    assert_error(api("erik", "PUT", f"{V1}/actions/1/plan", json=plan), 422, {"json": errors})
+    assert api("erik", "GET", f"{V1}/actions/1").json["version"] == 1
 
 
 def test_linking_a_second_case(api, proposed, cases, runner):
@@ -113,6 +138,8 @@ def test_linking_a_second_case(api, proposed, cases, runner):
 def test_the_document_describes_the_action_operations(app):
     paths = app.test_client().get("/api/openapi.json").json["paths"]
     assert {"get", "patch"} <= set(paths[f"{V1}/actions/{{action_id}}"])
+    assert set(paths[f"{V1}/actions/{{action_id}}/plan"]["put"]["responses"]) == {"200", "400", "401", "403", "404",
+                                                                                "409", "422"}
     assert set(paths[f"{V1}/actions/{{action_id}}"]["patch"]["responses"]) == {"200", "400", "401", "403", "404", "409",
                                                                                "422"}
     assert paths[f"{V1}/actions"]["get"]["parameters"]

@@ -1,5 +1,5 @@
 """The Åtgärder pages: the list a person may see (soonest due first, late ones marked, filtered),
-an action's page with its cases, history, status form and link form, and the case page's
+an action's page with its cases, history, status, plan and link forms, and the case page's
 Åtgärder section beside the follow-up step. Forms are posted with their CSRF token."""
 import re
 from datetime import timedelta
@@ -96,6 +96,33 @@ def test_a_status_set_from_a_page_read_before_a_change_is_refused(browser, cases
     response = browser.submit("/atgarder/1/status", {"status": "done", "expected_version": version})
     assert response.status_code == 409 and "Någon annan har ändrat åtgärden" in response.text
     assert checked(response.text, "status") == ["in_progress"]
+
+
+def test_the_action_page_changes_the_plan_and_names_a_wrong_field(browser, cases, runner):
+    case = planned(cases, ("Ny rutin för schemaändringar", "erik", 30))
+    browser.sign_in("erik")
+    page = browser.get("/atgarder/1").text
+    assert "Ändra åtgärden" in page and selected(page, "owner") == "erik"
+    version = re.search(r'name="expected_version" value="(\d+)"', page).group(1)
+    typed = {"description": "Ny rutin för schemaändringar", "owner": "anders", "due_on": cases.day(45),
+             "follow_up_on": "", "expected_version": version}
+
+    response = browser.submit("/atgarder/1/plan", {**typed, "due_on": "snart"})
+    assert response.status_code == 422 and 'href="#plan-f-due_on"' in response.text
+    assert selected(response.text, "owner") == "anders"  # what was typed is kept
+    response = browser.submit("/atgarder/1/plan", typed)
+    assert response.status_code == 302 and response.location == "/atgarder/1"
+    page = browser.get(f"/arenden/{case_id(runner, case)}").text
+    assert f"ansvarig Erik Johansson → Anders Ek, klart senast {cases.day(30)} → {cases.day(45)}" in page
+
+
+def test_the_owner_alone_is_not_offered_the_plan(browser, cases):
+    planned(cases, ("Handledning för utredare", "goran", 30))
+    browser.sign_in("goran")
+    page = browser.get("/atgarder/1").text
+    assert "Ändra status" in page and "Ändra åtgärden" not in page
+    response = browser.submit("/atgarder/1/plan", {"description": "x", "owner": "goran", "due_on": cases.day(90)})
+    assert response.status_code == 403
 
 
 def test_linking_to_a_second_case_shows_the_action_on_both_case_pages(browser, cases, runner, clock):

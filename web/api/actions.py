@@ -18,7 +18,7 @@ from web.api.blueprint import api_blueprint
 from web.api.tokens import person
 from web.services import services
 
-blp = api_blueprint("api_actions", "Åtgärder: lista, läs med historik, ändra status, koppla till ett ärende.")
+blp = api_blueprint("api_actions", "Åtgärder: lista, läs med historik, ändra status eller plan, koppla till ett ärende.")
 
 ACTION = f"/actions/<int(max={schemas.MAX_ID}):action_id>"
 ACTION_ID = {"in": "path", "name": "action_id", "description": "The action's id.", "example": 1}
@@ -42,11 +42,23 @@ class ActionQuerySchema(schemas.PageQuerySchema):
                              metadata={"description": "Only those serving this case (which you may read in full)."})
 
 
+def expected_version_field() -> fields.Integer:
+    return fields.Integer(strict=True, load_default=None, validate=validate.Range(min=1, max=schemas.MAX_ID),
+                          metadata={"description": "The action's version when you read it; 409 if it has changed "
+                                                   "since."})
+
+
 class StatusChangeSchema(Schema):
     status = status_field(required=True)
-    expected_version = fields.Integer(
-        strict=True, load_default=None, validate=validate.Range(min=1, max=schemas.MAX_ID),
-        metadata={"description": "The action's version when you read it; 409 if it has changed since."})
+    expected_version = expected_version_field()
+
+
+class PlanChangeSchema(Schema):
+    description = schemas.Text(500, required=True)
+    owner = schemas.Text(64, required=True, metadata={"description": "The owner's person id."})
+    due_on = fields.Date(required=True)
+    follow_up_on = fields.Date(load_default=None, allow_none=True)
+    expected_version = expected_version_field()
 
 
 class CaseLinkSchema(Schema):
@@ -129,6 +141,23 @@ class OneAction(MethodView):
         svc = services()
         actions.change_status(svc.db, svc.clock, person(), action_id, body["status"], body["expected_version"])
         return actions.show_action(svc.db, svc.clock, person(), action_id)
+
+
+@blp.route(f"{ACTION}/plan", methods=["PUT"], parameters=[ACTION_ID])
+@blp.arguments(PlanChangeSchema)
+@blp.response(200, ActionDetailSchema)
+@errors(400, 403, 404, 409, 422)
+def change_plan(body, action_id: int):
+    """Change what the action asks, of whom and by when; written with what it was into the history
+    of each case it serves. Only those who read one of its cases in full may. 409 if the action
+    has changed since `expected_version`."""
+    svc = services()
+    plan = actions.Plan(body["description"], body["owner"], body["due_on"], body["follow_up_on"])
+    try:
+        actions.change_plan(svc.db, svc.clock, person(), action_id, plan, body["expected_version"])
+    except InvalidData as error:  # the error is of the body's own fields, not of a form's `data`
+        abort(422, message=str(error), errors={"json": error.errors})
+    return actions.show_action(svc.db, svc.clock, person(), action_id)
 
 
 @blp.route(f"{ACTION}/cases", methods=["POST"], parameters=[ACTION_ID])
