@@ -289,6 +289,7 @@ def test_the_openapi_document_describes_the_api_and_each_form(app, api):
                                       f"{V1}/cases/{{case_id}}/tasks/{{task_name}}",
                                       f"{V1}/cases/{{case_id}}/history", f"{V1}/deadlines", f"{V1}/actions",
                                       f"{V1}/actions/{{action_id}}", f"{V1}/actions/{{action_id}}/cases",
+                                      f"{V1}/actions/{{action_id}}/plan",
                                       f"{V1}/delegation-decisions", f"{V1}/reports/{{report}}"}
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     assert document["security"] == [{"bearer": []}]
