@@ -203,13 +203,13 @@ def change_plan(db: Database, clock: Clock, person: str, action_id: int, plan: P
                 raise Forbidden(f"{person} får inte ändra åtgärd {action_id}: bara den som får läsa dess ärenden")
             if expected_version is not None and action.version != expected_version:
                 raise Conflict(f"åtgärden {action.id} har ändrats sedan du läste den; läs om den")
-            owner = _new_owner(session, directory, action, plan.owner)
+            _check_owner(session, directory, action, plan.owner)
             description = plan.description.strip()
             if not description:
                 raise InvalidData({"description": ["Beskriv åtgärden."]})
             before = {"description": action.description, "owner": action.owner_id, "due_on": action.due_on,
                       "follow_up_on": action.follow_up_on}
-            after = {"description": description, "owner": owner.id, "due_on": plan.due_on,
+            after = {"description": description, "owner": plan.owner, "due_on": plan.due_on,
                      "follow_up_on": plan.follow_up_on}
             changed = [key for key in before if before[key] != after[key]]
             if not changed:
@@ -217,7 +217,7 @@ def change_plan(db: Database, clock: Clock, person: str, action_id: int, plan: P
             summary = _replanned(directory, before, after, changed)
             named = _named(action)
             action.description, action.owner_id, action.due_on, action.follow_up_on = (
-                description, owner.id, plan.due_on, plan.follow_up_on)
+                description, plan.owner, plan.due_on, plan.follow_up_on)
             session.flush()  # the version check: of two concurrent changes, the second loses
             _record(session, action, clock.now(), person, "action.replanned", f"Åtgärd {named} ändrad: {summary}",
                     before={key: _plain(before[key]) for key in changed},
@@ -262,14 +262,14 @@ def _is_overdue(action: Action, today: date) -> bool:
     return action.status != "done" and action.due_on < today
 
 
-def _new_owner(session: Session, directory: Directory, action: Action, owner_id: str):
+def _check_owner(session: Session, directory: Directory, action: Action, owner_id: str) -> None:
+    """A new owner is a person of the organisation, and none of the action's cases is about them."""
     if not directory.has_person(owner_id):
         raise InvalidData({"owner": [f"Det finns ingen person {owner_id!r}."]})
     concerned = session.scalar(select(Case.diary_number).join(ActionCase, ActionCase.case_id == Case.id)
                                .where(ActionCase.action_id == action.id, Case.concerns_person_id == owner_id))
     if concerned is not None:
         raise InvalidData({"owner": [f"{concerned} gäller den personen, som inte får se ärendet."]})
-    return directory.person(owner_id)
 
 
 def _replanned(directory: Directory, before: dict, after: dict, changed: list[str]) -> str:

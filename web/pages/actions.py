@@ -83,7 +83,7 @@ def change_plan(action_id: int):
     data, _ = posted(PLAN_FORM)
     svc = services()
     try:
-        actions.change_plan(svc.db, svc.clock, current_person().id, action_id, read_plan(data),
+        actions.change_plan(svc.db, svc.clock, current_person().id, action_id, _read_plan(data),
                             expected_version=request.form.get("expected_version", type=int))
     except InvalidData as error:
         return _page(action_id, plan=(data, error.errors)), 422
@@ -94,7 +94,7 @@ def change_plan(action_id: int):
     return redirect(url_for(".show", action_id=action_id))
 
 
-def read_plan(data: dict) -> actions.Plan:
+def _read_plan(data: dict) -> actions.Plan:
     """The plan as typed, or InvalidData naming each field that is wrong."""
     try:
         loaded = PlannedActionSchema().load(data)
