@@ -10,6 +10,9 @@ the case's record, append-only, and where an auditor looks to see that a case's 
 was carried out; a second log beside it would be one more place to look and to keep in step.
 An action's own history is gathered from those cases.
 
+On the morning of the day an action is due, the deadline sweep reminds its owner, unless it
+is done: once per due date, so a moved date is reminded of again.
+
 A person sees an action if they may read one of its cases in full, or if they own it. Showing
 an action is a read of each of its cases (its text is part of their record), and is logged.
 """
@@ -17,15 +20,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import access, history
+from engine import access, history, outbox
 from engine.access import Sight, SightClauses
-from engine.clock import Clock
+from engine.clock import STOCKHOLM, Clock
 from engine.db import Database
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.models import Action, ActionCase, Case, HistoryEvent
@@ -33,9 +36,11 @@ from engine.organisation import Directory
 
 STATUSES = {"not_started": "Ej påbörjad", "in_progress": "Pågår", "done": "Klar"}
 # The kinds of event an action writes into its cases' history.
-EVENTS = ("action.created", "action.status_changed", "action.replanned", "action.linked")
+EVENTS = ("action.created", "action.status_changed", "action.replanned", "action.linked", "action.reminded")
+UNFINISHED = tuple(status for status in STATUSES if status != "done")
 MAX_PAGE_SIZE = 100
 SHORT = 60  # characters of an action's description that name it in a case's history
+REMIND_AT = time(7, 0)  # Stockholm time: on the day an action is due, its owner is reminded then
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,46 @@ def unfinished_by_owner(session: Session, case: Case) -> dict[str, list[Action]]
                                   .order_by(Action.due_on, Action.id)):
         owned[action.owner_id].append(action)
     return owned
+
+
+# -- reminders of the day an action is due (run by the deadline sweep) ----------------------
+
+def awaiting_reminder(session: Session, now: datetime) -> list[int]:
+    """The actions not done whose owner has not been reminded of their due date, which has
+    come (from REMIND_AT that day), the soonest due first. Found by the (status, due_on) index."""
+    return list(session.scalars(select(Action.id).where(_unreminded(), Action.due_on <= _reminder_day(now))
+                                .order_by(Action.due_on, Action.id)))
+
+
+def next_reminder_at(session: Session, now: datetime) -> datetime | None:
+    """When the next owner is to be reminded of an action that is not due yet."""
+    due_on = session.scalar(select(func.min(Action.due_on)).where(_unreminded(), Action.due_on > _reminder_day(now)))
+    return None if due_on is None else datetime.combine(due_on, REMIND_AT, STOCKHOLM)
+
+
+def remind_owner(session: Session, action_id: int, now: datetime) -> bool:
+    """Within the caller's transaction: tell the action's owner that it is due, in a message and
+    in the history of its cases. Once per due date: the reminder is claimed by a conditional
+    UPDATE that only one transaction can win. False if it is not awaiting one (any more)."""
+    # The version stays as it is: a reminder changes nothing that someone editing the plan must reread.
+    claimed = session.execute(
+        update(Action).where(Action.id == action_id, _unreminded(), Action.due_on <= _reminder_day(now))
+        .values(reminded_for=Action.due_on).execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        return False
+    action = session.get(Action, action_id)
+    owner = Directory(session).person(action.owner_id)
+    due = action.due_on.isoformat()
+    when = (f"Den ska vara klar i dag, {due}." if action.due_on == now.astimezone(STOCKHOLM).date()
+            else f"Den skulle ha varit klar senast {due}.")
+    outbox.queue(session, owner, f"Påminnelse: åtgärd klar senast {due}",
+                 f"Hej {owner.name},\n\nDu är ansvarig för åtgärden ”{action.description}”. {when}\n\n"
+                 "Logga in i lexflow för att se åtgärden och ändra dess status när den är klar.\n",
+                 now, action_id=action.id)
+    _record(session, action, now, None, "action.reminded",
+            f"Påminnelse till {owner.name} om åtgärd {_named(action)}, klart senast {due}",
+            after={"owner": owner.id, "due_on": due})
+    return True
 
 
 # -- reads (each one logged) ----------------------------------------------------------------
@@ -257,6 +302,16 @@ def overdue(today: date) -> ColumnElement[bool]:
 
 
 # -- internals ----------------------------------------------------------------------------
+
+def _unreminded() -> ColumnElement[bool]:
+    return and_(Action.status.in_(UNFINISHED), or_(Action.reminded_for.is_(None), Action.reminded_for != Action.due_on))
+
+
+def _reminder_day(now: datetime) -> date:
+    """The last due date whose reminder time has come."""
+    local = now.astimezone(STOCKHOLM)
+    return local.date() if local.time() >= REMIND_AT else local.date() - timedelta(days=1)
+
 
 def _is_overdue(action: Action, today: date) -> bool:
     return action.status != "done" and action.due_on < today

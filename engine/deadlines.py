@@ -1,4 +1,5 @@
-"""The deadline sweep: find reminders that are due, by index, and fire each exactly once.
+"""The deadline sweep: find reminders that are due, by index, and fire each exactly once; and
+remind the owners of actions that are due (engine/actions.py), once per due date.
 
 Each reminder fires in its own transaction: the reminder is claimed (moved out of 'pending'
 by a conditional UPDATE that only one transaction can win), a 'due' reminder runs the
@@ -38,8 +39,14 @@ LEVEL_TEXT = {
 
 @dataclass
 class Sweep:
-    fired: list[int] = field(default_factory=list)
+    fired: list[int] = field(default_factory=list)  # reminders of deadlines
     retry: list[int] = field(default_factory=list)
+    actions_reminded: list[int] = field(default_factory=list)  # actions whose owner was reminded
+    actions_retry: list[int] = field(default_factory=list)
+
+    @property
+    def sent(self) -> bool:
+        return bool(self.fired or self.actions_reminded)
 
 
 class DeadlineSweeper:
@@ -64,15 +71,30 @@ class DeadlineSweeper:
                 # the reminder is still pending and the next sweep tries again.
                 log.warning("reminder %s not fired: %s", reminder_id, error)
                 result.retry.append(reminder_id)
+        self._remind_action_owners(result)
         return result
+
+    def _remind_action_owners(self, result: Sweep) -> None:
+        with self.db.unit_of_work() as session:
+            due = actions.awaiting_reminder(session, self.clock.now())
+        for action_id in due:
+            try:
+                with self.db.unit_of_work() as session:
+                    if actions.remind_owner(session, action_id, self.clock.now()):
+                        result.actions_reminded.append(action_id)
+            except (SQLAlchemyError, LexflowError) as error:
+                log.warning("owner of action %s not reminded: %s", action_id, error)
+                result.actions_retry.append(action_id)
 
     def next_fire_at(self) -> datetime | None:
         """When the next reminder comes due. Ones already due but not fired (they failed) are
         left to the periodic sweep, so a failing reminder cannot make the sweep spin."""
         now = self.clock.now()
         with self.db.unit_of_work() as session:
-            return session.scalar(select(func.min(Reminder.fire_at))
-                                  .where(Reminder.status == "pending", Reminder.fire_at > now))
+            times = [session.scalar(select(func.min(Reminder.fire_at))
+                                    .where(Reminder.status == "pending", Reminder.fire_at > now)),
+                     actions.next_reminder_at(session, now)]
+        return min((at for at in times if at is not None), default=None)
 
     def fire(self, reminder_id: int) -> bool:
         """Fire one reminder; False if someone else already did."""

@@ -236,6 +236,7 @@ class OutboxMessage(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id"))
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"))  # a reminder of an action's due date
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     # pending -> sent; in_app when the person has no e-mail address (shown in the app only)
@@ -374,6 +375,9 @@ class Action(Base):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    # The due date the owner has been reminded of (engine/actions.py): once per date, and again
+    # if the date is moved.
+    reminded_for: Mapped[date | None] = mapped_column(Date)
 
     __mapper_args__ = {"version_id_col": version}
 

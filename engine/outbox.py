@@ -32,9 +32,10 @@ class SmtpSettings:
 
 
 def queue(session: Session, person: Person, subject: str, body: str, now: datetime,
-          case_id: int | None = None, reminder_id: int | None = None) -> OutboxMessage:
+          case_id: int | None = None, reminder_id: int | None = None,
+          action_id: int | None = None) -> OutboxMessage:
     message = OutboxMessage(created_at=now, person_id=person.id, email=person.email, case_id=case_id,
-                            reminder_id=reminder_id, subject=subject, body=body,
+                            reminder_id=reminder_id, action_id=action_id, subject=subject, body=body,
                             status="pending" if person.email else "in_app", attempts=0, next_attempt_at=now)
     session.add(message)
     return message

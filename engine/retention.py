@@ -9,9 +9,10 @@ for lex Sarah records (shared/domain.md §3.1, step 11), and a shorter default c
 records an organisation must keep.
 
 What goes: the case's form data (the report, names, free text, everything entered), who
-reported it, whom it concerns and who was assigned, and each history event's summary, before,
-after and actor. The history keeps, per event, when it happened, what kind of step it was and
-the digest of what it said, so the hash chain still verifies (engine/chain.py). What stays:
+reported it, whom it concerns and who was assigned, each history event's summary, before,
+after and actor, and the text of the messages sent about the case or its erased actions. The
+history keeps, per event, when it happened, what kind of step it was and the digest of what
+it said, so the hash chain still verifies (engine/chain.py). What stays:
 the case's number, type, unit, status and dates, its deadlines, links and actions' status, and
 its row in the statistics (case_facts, case_marks) but for whom it concerned. The access log
 stays whole: it says which staff member opened which case number and when, nothing about the
@@ -28,13 +29,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import exists, null, select, update
+from sqlalchemy import exists, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from engine import audit, chain, history
 from engine.clock import STOCKHOLM, Clock
 from engine.db import Database
-from engine.models import Action, ActionCase, Case, CaseFacts, CaseMark, Disposal, HistoryEvent
+from engine.models import Action, ActionCase, Case, CaseFacts, CaseMark, Disposal, HistoryEvent, OutboxMessage
 from engine.organisation import Directory
 
 DEFAULT_YEARS = 5
@@ -126,12 +127,17 @@ def _dispose(session: Session, case: Case, rule: Rule, now: datetime) -> None:
     case.data, case.assignees, case.reported_by, case.concerns_person_id = {}, {}, None, None
     for counted in (CaseFacts, CaseMark):
         session.execute(update(counted).where(counted.case_id == case.id).values(concerns_person_id=None))
-    # An action's text goes with the last of the cases it serves.
+    # An action's text goes with the last of the cases it serves, and so do the messages that
+    # quote it or the case; an erased action is not reminded of any more.
     of_this_case = select(ActionCase.action_id).where(ActionCase.case_id == case.id)
     of_cases_kept = select(ActionCase.action_id).where(ActionCase.case_id != case.id,
                                                        ~exists().where(Disposal.case_id == ActionCase.case_id))
-    session.execute(update(Action).where(Action.id.in_(of_this_case), Action.id.not_in(of_cases_kept))
-                    .values(description=chain.ERASED_SUMMARY, version=Action.version + 1))
+    erased_actions = select(Action.id).where(Action.id.in_(of_this_case), Action.id.not_in(of_cases_kept))
+    session.execute(update(OutboxMessage).where(or_(OutboxMessage.case_id == case.id,
+                                                    OutboxMessage.action_id.in_(erased_actions)))
+                    .values(body=chain.ERASED_SUMMARY))
+    session.execute(update(Action).where(Action.id.in_(erased_actions))
+                    .values(description=chain.ERASED_SUMMARY, reminded_for=Action.due_on, version=Action.version + 1))
     history.record(session, case, now, None, "case.disposed",
                    f"Personuppgifterna gallrade enligt regeln ”{rule}” (avslutat {ended.isoformat()})",
                    after={"rule": str(rule), "years": rule.years, "closed_on": ended.isoformat(),

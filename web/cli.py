@@ -321,8 +321,10 @@ def deadlines_list(overdue, person):
 @reports_errors
 def deadlines_sweep():
     result = services().sweeper.sweep()
-    sent = "1 påminnelse skickad" if len(result.fired) == 1 else f"{len(result.fired)} påminnelser skickade"
-    click.echo(f"{sent}, {len(result.retry)} försöks igen senare")
+    def reminders(count):
+        return "1 påminnelse" if count == 1 else f"{count} påminnelser"
+    click.echo(f"{reminders(len(result.fired))} om frister och {reminders(len(result.actions_reminded))} om åtgärder "
+               f"skickade, {len(result.retry) + len(result.actions_retry)} försöks igen senare")
 
 
 @click.command("scheduler", help="Kör schemaläggaren: frister och utskick av e-post (tills den stoppas). "

@@ -11,7 +11,7 @@ from demo.klagomal import ANSWERED_PATH, ComplaintDriver
 from demo.lex_sarah import SERIOUS_PATH
 from engine import chain, retention
 from engine.clock import STOCKHOLM
-from engine.models import Action, Case, CaseFacts, Disposal, HistoryEvent
+from engine.models import Action, Case, CaseFacts, Disposal, HistoryEvent, OutboxMessage
 from engine.reports import compile_report
 from engine.reports.periods import ReportPeriod
 from tests.engine.tampering import tamper
@@ -142,6 +142,25 @@ def test_disposal_is_logged_and_only_the_action_text_of_disposed_cases_goes(clos
         actions = session.scalars(select(Action)).all()
         assert actions and all(action.description == chain.ERASED_SUMMARY for action in actions)
         assert session.get(CaseFacts, case.id).concerns_person_id is None
+
+
+def test_disposal_erases_the_reminders_that_quote_the_action(closed_case, services, clock):
+    clock.set(at("2027-01-10"))  # the action plan's action is late and not done
+    assert services.sweeper.sweep().actions_reminded
+    with services.db.snapshot() as session:
+        (body,) = session.scalars(select(OutboxMessage.body).where(OutboxMessage.action_id.is_not(None)))
+    assert "Ny rutin för schemaändringar" in body
+
+    clock.set(at("2031-11-24"))
+    retention.dispose(services.db, clock)
+    with services.db.snapshot() as session:
+        assert list(session.scalars(select(OutboxMessage.body))) == [chain.ERASED_SUMMARY]
+
+
+def test_an_erased_action_is_not_reminded_of(closed_case, services, clock):
+    clock.set(at("2031-11-24"))
+    retention.dispose(services.db, clock)
+    assert services.sweeper.sweep().actions_reminded == []
 
 
 def test_the_disposal_log_cannot_be_changed(closed_case, services, clock):

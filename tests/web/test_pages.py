@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 import workflows
+from demo.lex_sarah import SERIOUS_PATH
 from engine.errors import NotFound
 from web.pages import tasks as tasks_page
 from tests.web.page_client import PageClient, checked, field_value, selected
@@ -105,6 +106,16 @@ def test_my_tasks_shows_my_reminders(browser, cases, clock, services):
     browser.sign_in("rita")
     page = browser.get("/uppgifter").text
     assert "Påminnelser" in page and subjects[0] in page
+
+
+def test_a_reminder_of_an_action_links_to_the_action(browser, cases, clock, services):
+    case = cases.file()
+    cases.walk(case, *SERIOUS_PATH[:5])  # erik's action is due in 30 days
+    clock.advance(timedelta(days=31))
+    (action_id,) = services.sweeper.sweep().actions_reminded
+    browser.sign_in("erik")
+    page = browser.get("/uppgifter").text
+    assert f'<a href="/atgarder/{action_id}">Påminnelse: åtgärd klar senast' in page
 
 
 def test_my_tasks_show_only_the_newest_reminders(browser, cases, services, monkeypatch):

@@ -1,0 +1,108 @@
+"""An action's owner is reminded on the morning of the day it is due (engine/actions.py): once
+per due date, again if the date is moved, never for an action that is done; the reminder goes
+into the history of each case the action serves."""
+from __future__ import annotations
+
+import threading
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from demo.lex_sarah import SERIOUS_PATH
+from engine import actions
+from engine.clock import STOCKHOLM
+from engine.models import Action, OutboxMessage
+from web import create_app
+
+
+def at(day: str, hour: int, minute: int = 0) -> datetime:
+    return datetime.fromisoformat(day).replace(hour=hour, minute=minute, tzinfo=STOCKHOLM)
+
+
+def action_messages(services):
+    with services.db.unit_of_work() as session:
+        return session.execute(select(OutboxMessage.person_id, OutboxMessage.action_id, OutboxMessage.subject,
+                                      OutboxMessage.body)
+                               .where(OutboxMessage.action_id.is_not(None)).order_by(OutboxMessage.id)).all()
+
+
+def reminded_events(runner, case):
+    return [e.summary for e in runner.case_history(case, "fredrik") if e.action == "action.reminded"]
+
+
+@pytest.fixture
+def planned(cases):
+    """A case whose proposal planned two actions: erik's due in 30 days, anders's in 45."""
+    case = cases.file()
+    cases.walk(case, *SERIOUS_PATH[:4])
+    cases.complete(case, "propose", action_plan=[
+        {"description": "Ny rutin för schemaändringar", "owner": "erik", "due_on": cases.day(30)},
+        {"description": "Utbildning i rutinen", "owner": "anders", "due_on": cases.day(45)}])
+    return case
+
+
+def action_of(services, owner):
+    with services.db.unit_of_work() as session:
+        return session.scalar(select(Action.id).where(Action.owner_id == owner))
+
+
+def test_the_owner_is_reminded_on_the_morning_the_action_is_due_and_only_once(planned, cases, services, runner,
+                                                                               clock):
+    eriks, due, day_after = action_of(services, "erik"), cases.day(30), cases.day(31)
+    with services.db.unit_of_work() as session:
+        assert actions.next_reminder_at(session, clock.now()) == at(due, 7)
+    assert services.sweeper.next_fire_at() <= at(due, 7)
+
+    clock.set(at(due, 6, 59))
+    assert services.sweeper.sweep().actions_reminded == []
+    clock.set(at(due, 7))
+    assert services.sweeper.sweep().actions_reminded == [eriks]
+    assert services.sweeper.sweep().actions_reminded == []
+    clock.set(at(day_after, 9))
+    assert services.sweeper.sweep().actions_reminded == []
+
+    ((person, action_id, subject, body),) = action_messages(services)
+    assert (person, action_id, subject) == ("erik", eriks, f"Påminnelse: åtgärd klar senast {due}")
+    assert "”Ny rutin för schemaändringar”" in body and f"Den ska vara klar i dag, {due}." in body
+    assert reminded_events(runner, planned) == [
+        f"Påminnelse till Erik Johansson om åtgärd ”Ny rutin för schemaändringar”, klart senast {due}"]
+    change = actions.show_action(services.db, clock, "erik", eriks).changes[-1]
+    assert (change.kind, change.actor) == ("action.reminded", None)
+
+
+def test_a_moved_date_is_reminded_again_and_a_done_action_not_at_all(planned, cases, services, clock):
+    eriks, anders = action_of(services, "erik"), action_of(services, "anders")
+    first, moved, later = cases.day(30), date.fromisoformat(cases.day(40)), cases.day(45)
+    clock.set(at(first, 8))
+    assert services.sweeper.sweep().actions_reminded == [eriks]
+    actions.change_plan(services.db, clock, "fredrik", eriks,
+                        actions.Plan("Ny rutin för schemaändringar", "erik", moved, None))
+    actions.change_status(services.db, clock, "anders", anders, "done")
+
+    clock.set(at(later, 8))
+    assert services.sweeper.sweep().actions_reminded == [eriks]
+    assert [(person, action_id) for person, action_id, _, _ in action_messages(services)] == [
+        ("erik", eriks), ("erik", eriks)]
+    late = action_messages(services)[-1].body
+    assert f"Den skulle ha varit klar senast {moved.isoformat()}." in late
+
+
+def test_owners_missed_while_down_are_reminded_once_by_two_sweeps_at_once(planned, cases, services, clock, app):
+    clock.set(at(cases.day(50), 10))  # both actions are late
+    other = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "CLOCK": clock}).extensions["lexflow"]
+    barrier, reminded = threading.Barrier(2), []
+
+    def sweep(svc):
+        barrier.wait()
+        reminded.extend(svc.sweeper.sweep().actions_reminded)
+
+    threads = [threading.Thread(target=sweep, args=(svc,)) for svc in (services, other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    other.db.dispose()
+
+    assert sorted(reminded) == sorted([action_of(services, "erik"), action_of(services, "anders")])
+    assert sorted(person for person, *_ in action_messages(services)) == ["anders", "erik"]
