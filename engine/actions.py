@@ -26,19 +26,19 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import access, history, outbox
+from engine import access, history, outbox, paging
 from engine.access import Sight, SightClauses
 from engine.clock import STOCKHOLM, Clock
 from engine.db import Database
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.models import Action, ActionCase, Case, HistoryEvent
 from engine.organisation import Directory
+from engine.paging import Page
 
 STATUSES = {"not_started": "Ej påbörjad", "in_progress": "Pågår", "done": "Klar"}
 # The kinds of event an action writes into its cases' history.
 EVENTS = ("action.created", "action.status_changed", "action.replanned", "action.linked", "action.reminded")
 UNFINISHED = tuple(status for status in STATUSES if status != "done")
-MAX_PAGE_SIZE = 100
 SHORT = 60  # characters of an action's description that name it in a case's history
 REMIND_AT = time(7, 0)  # Stockholm time: on the day an action is due, its owner is reminded then
 
@@ -102,14 +102,6 @@ class ActionFilter:
     owner: str | None = None
     overdue: bool = False  # only those not done whose day has passed, by the clock
     case: int | None = None  # only those serving this case (which the person may read in full)
-
-
-@dataclass(frozen=True)
-class ActionPage:
-    actions: list[ActionView]
-    total: int
-    page: int
-    page_size: int
 
 
 # -- made by a step ---------------------------------------------------------------------
@@ -187,10 +179,9 @@ def remind_owner(session: Session, action_id: int, now: datetime) -> bool:
 # -- reads (each one logged) ----------------------------------------------------------------
 
 def list_actions(db: Database, clock: Clock, person: str, filters: ActionFilter = ActionFilter(),
-                 page: int = 1, page_size: int = 50) -> ActionPage:
+                 page: int = 1, page_size: int = 50) -> Page[ActionView]:
     """The actions the person may see that match the filters, the soonest due first."""
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValueError(f"page from 1, page_size from 1 to {MAX_PAGE_SIZE}")
+    paging.check(page, page_size)
     if filters.status is not None:
         _check_status(filters.status)
     with history.reading(db) as session:
@@ -199,7 +190,7 @@ def list_actions(db: Database, clock: Clock, person: str, filters: ActionFilter 
         total = session.scalar(select(func.count()).select_from(Action).where(*conditions))
         found = list(session.scalars(select(Action).where(*conditions).order_by(Action.due_on, Action.id)
                                      .limit(page_size).offset((page - 1) * page_size)))
-        return ActionPage(_views(session, clauses, person, found, clock, "actions"), total, page, page_size)
+        return Page(_views(session, clauses, person, found, clock, "actions"), total, page, page_size)
 
 
 def show_action(db: Database, clock: Clock, person: str, action_id: int) -> ActionDetail:

@@ -14,15 +14,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
 
-from engine import access, history, tracking
+from engine import access, history, paging, tracking
 from engine.access import Sight
 from engine.clock import Clock
 from engine.db import Database
 from engine.models import Case, Deadline, OpenTask, Unit
 from engine.organisation import Directory
-
-MAX_PAGE_SIZE = 100
-
+from engine.paging import Page
 
 @dataclass(frozen=True)
 class CaseFilter:
@@ -53,14 +51,6 @@ class CaseSummary:
 
 
 @dataclass(frozen=True)
-class CasePage:
-    cases: list[CaseSummary]
-    total: int  # matching cases the person may read, on all pages
-    page: int
-    page_size: int
-
-
-@dataclass(frozen=True)
 class CaseDeadline:
     """An open deadline and the case it runs in."""
 
@@ -71,14 +61,6 @@ class CaseDeadline:
     guarded_task: str
     due_at: datetime
     status: str  # pending or overdue
-
-
-@dataclass(frozen=True)
-class DeadlinePage:
-    deadlines: list[CaseDeadline]
-    total: int
-    page: int
-    page_size: int
 
 
 @dataclass(frozen=True)
@@ -93,14 +75,6 @@ class InboxTask:
 
 
 @dataclass(frozen=True)
-class TaskPage:
-    tasks: list[InboxTask]
-    total: int
-    page: int
-    page_size: int
-
-
-@dataclass(frozen=True)
 class UnitOverview:
     unit: str
     unit_name: str
@@ -109,10 +83,10 @@ class UnitOverview:
 
 
 def list_cases(db: Database, clock: Clock, person: str, filters: CaseFilter = CaseFilter(),
-               page: int = 1, page_size: int = 50) -> CasePage:
+               page: int = 1, page_size: int = 50) -> Page[CaseSummary]:
     """The cases the person may read that match the filters, newest received first.
-    `page` counts from 1; `page_size` is at most MAX_PAGE_SIZE."""
-    _check_page(page, page_size)
+    `page` counts from 1; `page_size` is at most paging.MAX_PAGE_SIZE."""
+    paging.check(page, page_size)
     with history.reading(db) as session:
         directory = Directory(session)
         directory.person(person)
@@ -134,14 +108,14 @@ def list_cases(db: Database, clock: Clock, person: str, filters: CaseFilter = Ca
         now = clock.now()
         history.record_reads(session, ids, now, person, "list")
         summaries = [_summary(rows[case_id], steps.get(case_id, ()), now) for case_id in ids]
-        return CasePage(summaries, total, page, page_size)
+        return Page(summaries, total, page, page_size)
 
 
 def list_deadlines(db: Database, clock: Clock, person: str, overdue: bool = False,
-                   page: int = 1, page_size: int = 50) -> DeadlinePage:
+                   page: int = 1, page_size: int = 50) -> Page[CaseDeadline]:
     """Open deadlines in the cases the person sees in full, soonest first; with `overdue`,
     only those that have passed. Each case listed is logged as read."""
-    _check_page(page, page_size)
+    paging.check(page, page_size)
     with history.reading(db) as session:
         directory = Directory(session)
         directory.person(person)
@@ -155,15 +129,15 @@ def list_deadlines(db: Database, clock: Clock, person: str, overdue: bool = Fals
         deadlines = [CaseDeadline(*row) for row in session.execute(
             found.order_by(Deadline.due_at, Deadline.id).limit(page_size).offset((page - 1) * page_size))]
         history.record_reads(session, list(dict.fromkeys(d.case_id for d in deadlines)), now, person, "deadlines")
-        return DeadlinePage(deadlines, total, page, page_size)
+        return Page(deadlines, total, page, page_size)
 
 
-def list_tasks(db: Database, clock: Clock, person: str, page: int = 1, page_size: int = 50) -> TaskPage:
+def list_tasks(db: Database, clock: Clock, person: str, page: int = 1, page_size: int = 50) -> Page[InboxTask]:
     """The inbox: the ready tasks the person may work, most urgent first. Those with a deadline
     come by its due time, so the overdue come first (the longest overdue first), then the
     soonest due; then the tasks without one, the longest waiting first. Each case listed is
     logged as read."""
-    _check_page(page, page_size)
+    paging.check(page, page_size)
     with history.reading(db) as session:
         directory = Directory(session)
         directory.person(person)
@@ -185,7 +159,7 @@ def list_tasks(db: Database, clock: Clock, person: str, page: int = 1, page_size
                                         .order_by(Deadline.due_at, Deadline.id)):
             deadlines.setdefault((deadline.case_id, deadline.guarded_task), deadline)  # the soonest
         history.record_reads(session, case_ids, clock.now(), person, "tasks")
-        return TaskPage([InboxTask(number, case_type, unit, task, deadlines.get((task.case_id, task.name)))
+        return Page([InboxTask(number, case_type, unit, task, deadlines.get((task.case_id, task.name)))
                          for number, case_type, unit, task in rows], total, page, page_size)
 
 
@@ -220,11 +194,6 @@ def _summary(row, steps: tuple[str, ...], now: datetime) -> CaseSummary:
     return CaseSummary(row.id, row.diary_number, row.case_type, row.unit_id, row.unit_name, row.status,
                        row.received_on, Sight.FULL, steps, row.next_due_at,
                        row.next_due_at is not None and row.next_due_at <= now)
-
-
-def _check_page(page: int, page_size: int) -> None:
-    if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
-        raise ValueError(f"page from 1, page_size from 1 to {MAX_PAGE_SIZE}")
 
 
 def _conditions(session: Session, filters: CaseFilter) -> list[ColumnElement[bool]]:

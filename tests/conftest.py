@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from engine import queries
+from engine import paging, queries
 from engine.clock import STOCKHOLM, FixedClock
 from demo.lex_sarah import CaseDriver
 from web import create_app
@@ -75,8 +75,8 @@ def cases(runner, clock):
 def inbox(services):
     """`inbox(person)`: the person's inbox (Mina uppgifter) as (diary number, task name), most urgent first."""
     def listed(person: str) -> list[tuple[str, str]]:
-        found = queries.list_tasks(services.db, services.clock, person, page_size=queries.MAX_PAGE_SIZE)
-        return [(row.diary_number, row.task.name) for row in found.tasks]
+        found = queries.list_tasks(services.db, services.clock, person, page_size=paging.MAX_PAGE_SIZE)
+        return [(row.diary_number, row.task.name) for row in found.items]
     return listed
 
 

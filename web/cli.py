@@ -19,7 +19,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from sqlalchemy import select
 
-from engine import accounts, delegation_decisions, diagram_versions, organisation, queries
+from engine import accounts, delegation_decisions, diagram_versions, organisation, paging, queries
 from engine.models import Person
 from engine.access import Sight
 from engine.errors import LexflowError
@@ -260,7 +260,7 @@ def task_list(case_ref, person):
         rows = [(case_ref, task, None) for task in svc.runner.open_tasks(person, case_ref)]
     else:
         inbox = functools.partial(queries.list_tasks, svc.db, svc.clock, person)
-        rows = ((row.diary_number, row.task, row.deadline) for row in _every_row(inbox, "tasks"))
+        rows = ((row.diary_number, row.task, row.deadline) for row in _every_row(inbox))
     listed = False
     for diary_number, task, deadline in rows:
         due = f", frist {due_time(deadline.due_at)}{lateness(deadline.due_at, now)}" if deadline else ""
@@ -271,13 +271,13 @@ def task_list(case_ref, person):
         click.echo("inga uppgifter")
 
 
-def _every_row(listing, rows: str):
+def _every_row(listing):
     """Every row of a listing (engine.queries), asked for page by page; each page's cases are
     logged as read."""
     for number in itertools.count(1):
-        page = listing(page=number, page_size=queries.MAX_PAGE_SIZE)
-        yield from getattr(page, rows)
-        if number * page.page_size >= page.total:
+        page = listing(page=number, page_size=paging.MAX_PAGE_SIZE)
+        yield from page.items
+        if number >= page.pages:
             return
 
 
@@ -309,7 +309,7 @@ def deadlines_list(overdue, person):
     now = svc.clock.now()
     listing = functools.partial(queries.list_deadlines, svc.db, svc.clock, person, overdue=overdue)
     listed = False
-    for deadline in _every_row(listing, "deadlines"):
+    for deadline in _every_row(listing):
         click.echo(f"{deadline.diary_number:<16} {deadline.label:<26} senast {due_time(deadline.due_at)}  "
                    f"{DEADLINE_LABELS[deadline.status]}{lateness(deadline.due_at, now)}")
         listed = True

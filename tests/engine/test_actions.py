@@ -29,7 +29,7 @@ def deviations(runner, clock):
 
 
 def only_action(act, person="erik", **filters):
-    found = act(actions.list_actions, person, actions.ActionFilter(**filters)).actions
+    found = act(actions.list_actions, person, actions.ActionFilter(**filters)).items
     assert len(found) == 1, found
     return found[0]
 
@@ -57,7 +57,7 @@ def test_a_deviation_acted_on_makes_its_actions(deviations, act):
         {"description": "Dubbelkontroll av dosetter", "owner": "erik", "due_on": deviations.day(14),
          "follow_up_on": deviations.day(60)},
         {"description": "Utbildning i läkemedelshantering", "owner": "anna", "due_on": deviations.day(30)}])
-    found = act(actions.list_actions, "erik", actions.ActionFilter(case=case_id(deviations.runner, case))).actions
+    found = act(actions.list_actions, "erik", actions.ActionFilter(case=case_id(deviations.runner, case))).items
     assert [(a.description, a.owner, a.follow_up_on) for a in found] == [
         ("Dubbelkontroll av dosetter", "erik", date.fromisoformat(deviations.day(60))),
         ("Utbildning i läkemedelshantering", "anna", None)]  # soonest due first
@@ -163,7 +163,7 @@ def test_who_sees_an_action(cases, act, runner):
     cases.complete(case, "propose", action_plan=[
         {"description": "Ny rutin", "owner": "erik", "due_on": cases.day(30)},
         {"description": "Handledning för utredare", "owner": "goran", "due_on": cases.day(40)}])
-    planned = {a.owner: a for a in act(actions.list_actions, "erik").actions}
+    planned = {a.owner: a for a in act(actions.list_actions, "erik").items}
     # Lena manages other units; Anna reported the case and sees only where it is.
     for person in ("lena", "anna"):
         assert act(actions.list_actions, person).total == 0

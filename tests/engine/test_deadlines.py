@@ -172,7 +172,7 @@ def test_the_follow_up_of_an_action_plan_reminds_the_owners_of_actions_not_done(
     assert "Introduktion" not in before["erik"]
     assert before["anders"].index("Utbildning i rutinen") < before["anders"].index("Introduktion för nyanställda")
 
-    erik_s = next(a for a in actions.list_actions(services.db, services.clock, "erik").actions if a.owner == "erik")
+    erik_s = next(a for a in actions.list_actions(services.db, services.clock, "erik").items if a.owner == "erik")
     actions.change_status(services.db, services.clock, "erik", erik_s.id, "done")
     clock.set(due_at)
     sent_before = len(messages(services))

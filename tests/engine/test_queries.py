@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from demo.klagomal import ComplaintDriver
-from engine import queries
+from engine import paging, queries
 from engine.access import Sight
 from engine.errors import NotFound
 from engine.models import AccessLogEntry
@@ -36,7 +36,7 @@ def reads(services):
 
 
 def numbers(page):
-    return [summary.diary_number for summary in page.cases]
+    return [summary.diary_number for summary in page.items]
 
 
 def test_a_unit_manager_lists_the_cases_of_their_units_in_full(cases, listing):
@@ -45,7 +45,7 @@ def test_a_unit_manager_lists_the_cases_of_their_units_in_full(cases, listing):
     cases.file(unit="lss-bostad-eken")
     page = listing("erik")
     assert sorted(numbers(page)) == sorted([north, solgarden]) and page.total == 2
-    summary = next(s for s in page.cases if s.diary_number == north)
+    summary = next(s for s in page.items if s.diary_number == north)
     assert summary.sight is Sight.FULL
     assert (summary.case_type, summary.unit, summary.unit_name, summary.status) == (
         "lex_sarah", "hemtjanst-norr", "Hemtjänst Norr", "open")
@@ -58,7 +58,7 @@ def test_the_reporter_lists_their_reports_with_status_only(cases, runner, listin
     runner.file_case("lex_sarah", cases.report(), "omar")
     page = listing("anna")
     assert numbers(page) == [own]
-    summary = page.cases[0]
+    summary = page.items[0]
     assert summary.sight is Sight.STATUS and summary.status == "open" and summary.steps
     assert summary.next_due_at is None and summary.overdue is None
 
@@ -72,8 +72,8 @@ def test_the_person_a_report_concerns_never_finds_it_in_a_list(cases, listing):
 
 def test_people_without_need_to_know_list_nothing(cases, listing):
     cases.file()
-    assert listing("lena").cases == [] and listing("lena").total == 0
-    assert listing("omar").cases == []
+    assert listing("lena").items == [] and listing("lena").total == 0
+    assert listing("omar").items == []
 
 
 def test_every_listed_case_is_logged_as_read_and_only_those(cases, listing, services, runner):
@@ -93,7 +93,7 @@ def test_pages_are_newest_received_first_and_count_every_match(cases, listing, d
     first, second, third = (listing("erik", page=n, page_size=2) for n in (1, 2, 3))
     assert numbers(first) + numbers(second) + numbers(third) == by_received
     assert (first.total, first.page, first.page_size) == (5, 1, 2)
-    assert listing("erik", page=4, page_size=2).cases == []
+    assert listing("erik", page=4, page_size=2).items == []
 
 
 def test_the_filters_combine(cases, listing, days_ago):
@@ -115,7 +115,7 @@ def test_page_bounds_are_checked(listing):
     with pytest.raises(ValueError):
         listing("erik", page=0)
     with pytest.raises(ValueError):
-        listing("erik", page_size=queries.MAX_PAGE_SIZE + 1)
+        listing("erik", page_size=paging.MAX_PAGE_SIZE + 1)
 
 
 def test_an_unknown_person_is_not_found(listing, services):
@@ -164,7 +164,7 @@ def test_deadlines_are_listed_soonest_first_in_cases_seen_in_full(cases, service
 
     def deadlines(person, **options):
         page = queries.list_deadlines(services.db, services.clock, person, **options)
-        return [(d.diary_number, d.kind) for d in page.deadlines], page.total
+        return [(d.diary_number, d.kind) for d in page.items], page.total
 
     assert deadlines("erik") == ([(late, "registration"), (recent, "registration")], 2)
     assert deadlines("erik", overdue=True) == ([(late, "registration")], 1)
@@ -178,7 +178,7 @@ def test_listing_deadlines_logs_the_listed_cases_as_read(cases, services, runner
     ids = {number: runner.show_case(number, "anders").id for number in (first, second)}
     before = len(reads(services))
     page = queries.list_deadlines(services.db, services.clock, "erik", page_size=1)
-    assert reads(services)[before:] == [("erik", ids[page.deadlines[0].diary_number], "deadlines")]
+    assert reads(services)[before:] == [("erik", ids[page.items[0].diary_number], "deadlines")]
 
 
 # -- the inbox --------------------------------------------------------------------------
@@ -198,13 +198,13 @@ def test_the_inbox_puts_the_overdue_first_then_the_soonest_due_then_the_longest_
     due_in_14_days, due_in_4_days, overdue, overdue_longest = (answer_task(days) for days in (0, 10, 16, 20))
 
     found = queries.list_tasks(services.db, services.clock, "erik")
-    assert [(row.diary_number, row.task.name) for row in found.tasks] == [
+    assert [(row.diary_number, row.task.name) for row in found.items] == [
         (overdue_longest, "answer"), (overdue, "answer"), (due_in_4_days, "answer"), (due_in_14_days, "answer"),
         (protect_first, "protect"), (protect_then, "protect")]
-    due = [row.deadline.due_at for row in found.tasks[:4]]
+    due = [row.deadline.due_at for row in found.items[:4]]
     assert due[0] < due[1] < clock.now() < due[2] < due[3]
-    assert [row.deadline for row in found.tasks[4:]] == [None, None] and found.total == 6
-    assert [(row.case_type, row.unit) for row in found.tasks[3:5]] == [("klagomal", "hemtjanst-norr"),
+    assert [row.deadline for row in found.items[4:]] == [None, None] and found.total == 6
+    assert [(row.case_type, row.unit) for row in found.items[3:5]] == [("klagomal", "hemtjanst-norr"),
                                                                       ("lex_sarah", "hemtjanst-norr")]
 
 
@@ -215,8 +215,8 @@ def test_the_inbox_comes_in_pages_and_logs_the_cases_of_the_page_it_lists(cases,
 
     pages = [queries.list_tasks(services.db, services.clock, "erik", page=n, page_size=2) for n in (1, 2)]
     assert [page.total for page in pages] == [3, 3]  # erik's units: not LSS-bostad Eken
-    listed = [row.diary_number for page in pages for row in page.tasks]
-    assert sorted(listed) == sorted(filed[:2] + filed[3:]) and len(pages[0].tasks) == 2
+    listed = [row.diary_number for page in pages for row in page.items]
+    assert sorted(listed) == sorted(filed[:2] + filed[3:]) and len(pages[0].items) == 2
     assert reads(services)[before:] == [("erik", ids[number], "tasks") for number in listed]
     with pytest.raises(ValueError):
-        queries.list_tasks(services.db, services.clock, "erik", page_size=queries.MAX_PAGE_SIZE + 1)
+        queries.list_tasks(services.db, services.clock, "erik", page_size=paging.MAX_PAGE_SIZE + 1)

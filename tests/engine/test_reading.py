@@ -32,8 +32,8 @@ def test_reads_are_logged_when_the_read_ends(cases, services, clock):
     diary_number = cases.file()
     before = _access_log_size(services.db)
     page = queries.list_cases(services.db, clock, "erik")
-    assert diary_number in [case.diary_number for case in page.cases]
-    assert _access_log_size(services.db) == before + len(page.cases)
+    assert diary_number in [case.diary_number for case in page.items]
+    assert _access_log_size(services.db) == before + len(page.items)
 
 
 def test_a_read_that_fails_logs_nothing(cases, services, clock):

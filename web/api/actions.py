@@ -115,10 +115,9 @@ def list_actions(query):
     """The actions you may see, the soonest due first; the cases of each one listed are logged as read."""
     page, page_size = query.pop("page"), query.pop("page_size")
     svc = services()
-    found = actions.list_actions(svc.db, svc.clock, person(), actions.ActionFilter(
+    return actions.list_actions(svc.db, svc.clock, person(), actions.ActionFilter(
         status=query.get("status"), owner=query.get("owner"), overdue=query["overdue"], case=query.get("case_id")),
         page, page_size)
-    return {"items": found.actions, "total": found.total, "page": found.page, "page_size": found.page_size}
 
 
 # One route for reading and changing: two rules on one path would answer an id out of range

@@ -64,8 +64,7 @@ def list_cases(query):
     """The cases you may read, newest received first; each one listed is logged as read."""
     page, page_size = query.pop("page"), query.pop("page_size")
     svc = services()
-    found = queries.list_cases(svc.db, svc.clock, person(), queries.CaseFilter(**query), page, page_size)
-    return {"items": found.cases, "total": found.total, "page": found.page, "page_size": found.page_size}
+    return queries.list_cases(svc.db, svc.clock, person(), queries.CaseFilter(**query), page, page_size)
 
 
 @blp.route(CASE, methods=["GET"], parameters=[CASE_ID])
@@ -111,5 +110,4 @@ def case_history(case_id: int):
 def list_deadlines(query):
     """Open deadlines in the cases you see in full, soonest first."""
     svc = services()
-    found = queries.list_deadlines(svc.db, svc.clock, person(), **query)
-    return {"items": found.deadlines, "total": found.total, "page": found.page, "page_size": found.page_size}
+    return queries.list_deadlines(svc.db, svc.clock, person(), **query)

@@ -13,7 +13,7 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate
 import workflows
 from engine.access import Sight
 from engine.clock import STOCKHOLM
-from engine.queries import MAX_PAGE_SIZE
+from engine.paging import MAX_PAGE_SIZE
 
 # Ids are 32-bit in PostgreSQL; larger numbers name no case.
 MAX_ID = 2**31 - 1

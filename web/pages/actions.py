@@ -8,7 +8,7 @@ from marshmallow import ValidationError
 from engine import actions
 from engine.errors import Conflict, Forbidden, InvalidData
 from web.auth import current_person, login_required
-from web.pages.forms import drawn, one_of, posted
+from web.pages.forms import drawn, one_of, posted, requested_page
 from web.pages.org import organisation
 from web.services import services
 from workflows.forms import FormSchema, SchemaForm, choice, text
@@ -46,12 +46,11 @@ def index():
     filters = actions.ActionFilter(status=one_of(request.args.get("status"), actions.STATUSES),
                                    owner=one_of(request.args.get("owner"), organisation().people),
                                    overdue=request.args.get("overdue") == "1")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = requested_page()
     found = actions.list_actions(svc.db, svc.clock, current_person().id, filters, page, PAGE_SIZE)
-    if not found.actions and page > 1:
+    if not found.items and page > 1:
         return redirect(url_for(".index", **{**request.args, "page": 1}))
-    return render_template("actions/index.html", found=found, chosen=filters, statuses=actions.STATUSES,
-                           pages=-(-found.total // PAGE_SIZE))
+    return render_template("actions/index.html", found=found, chosen=filters, statuses=actions.STATUSES)
 
 
 @bp.get("/<int:action_id>")

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from engine.clock import STOCKHOLM
 from engine.models import AccessLogEntry, Case
+from engine.paging import Page
 from web.auth import role_required
-from web.pages.forms import one_of
+from web.pages.forms import one_of, requested_page
 from web.pages.org import organisation
 from web.services import services
 
@@ -37,15 +38,14 @@ def access_log():
         conditions.append(AccessLogEntry.at >= datetime.combine(since, time(), STOCKHOLM))
     if until:
         conditions.append(AccessLogEntry.at < datetime.combine(until + timedelta(days=1), time(), STOCKHOLM))
-    page = max(args.get("page", 1, type=int), 1)
+    page = requested_page()
     with services().db.snapshot() as session:
         found = select(AccessLogEntry, Case.diary_number).join(Case, Case.id == AccessLogEntry.case_id).where(
             *conditions)
         total = session.scalar(select(func.count()).select_from(found.subquery()))
         rows = session.execute(found.order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("admin/access_log.html", rows=rows, total=total, page=page,
-                           pages=-(-total // PAGE_SIZE), errors=errors, reads=READS,
+    return render_template("admin/access_log.html", found=Page(rows, total, page, PAGE_SIZE), errors=errors, reads=READS,
                            search={"person": person or "", "diary_number": diary_number,
                                    "from": args.get("from", ""), "to": args.get("to", "")})
 

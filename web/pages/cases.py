@@ -7,14 +7,14 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 import workflows
-from engine import actions, queries
+from engine import actions, paging, queries
 from engine.access import Sight
 from engine.errors import Conflict, InvalidData
 from engine.models import Case, DiagramVersion
 from web import diagram_svg, form_render
 from web.auth import current_person, login_required
 from web.pages import documents
-from web.pages.forms import drawn, one_of, posted, starting_values
+from web.pages.forms import drawn, one_of, posted, requested_page, starting_values
 from web.pages.org import organisation
 from web.services import services
 
@@ -34,12 +34,11 @@ def index():
         case_type=one_of(request.args.get("case_type"), workflows.CASE_TYPES),
         status=one_of(request.args.get("status"), ("open", "closed")),
         unit=one_of(request.args.get("unit"), org.units))
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = requested_page()
     found = queries.list_cases(svc.db, svc.clock, current_person().id, filters, page, PAGE_SIZE)
-    if not found.cases and page > 1:
+    if not found.items and page > 1:
         return redirect(url_for(".index", **{**request.args, "page": 1}))
-    return render_template("cases/index.html", found=found, chosen=filters,
-                           pages=-(-found.total // PAGE_SIZE), now=svc.clock.now())
+    return render_template("cases/index.html", found=found, chosen=filters, now=svc.clock.now())
 
 
 @bp.get("/<int:case_id>")
@@ -109,7 +108,7 @@ def _page(case_id: int, typed: tuple[str, dict, dict | None] | None = None, noti
         else:
             task_forms.append((task, drawn(form, starting_values(form, svc.clock.today(), view.unit))))
     case_actions = actions.list_actions(svc.db, svc.clock, person.id, actions.ActionFilter(case=view.id),
-                                        page_size=actions.MAX_PAGE_SIZE).actions
+                                        page_size=paging.MAX_PAGE_SIZE).items
     return render_template("cases/show.html", view=view, case_type=case_type, history=history, diagram=diagram,
                            sections=sections, task_forms=task_forms, notice=notice, actions=case_actions,
                            documents=documents.available(view),

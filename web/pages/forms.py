@@ -43,6 +43,11 @@ def starting_values(form: SchemaForm, today: date, unit: str) -> dict:
     return values
 
 
+def requested_page() -> int:
+    """The page of a listing that the address asks for, from 1."""
+    return max(request.args.get("page", 1, type=int), 1)
+
+
 def one_of(value: str | None, allowed) -> str | None:
     """A filter's value from the address, or None (no filter) when it is not one allowed."""
     return value if value in allowed else None

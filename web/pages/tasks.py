@@ -1,10 +1,11 @@
 """Mina uppgifter: the tasks a person may do now, most urgent first, and their reminders."""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 
 from engine import queries
 from web.auth import current_person, login_required
+from web.pages.forms import requested_page
 from web.services import services
 
 bp = Blueprint("tasks", __name__)
@@ -21,9 +22,9 @@ def home():
 @login_required
 def my_tasks():
     person, svc = current_person(), services()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = requested_page()
     found = queries.list_tasks(svc.db, svc.clock, person.id, page, PAGE_SIZE)
-    if not found.tasks and page > 1:
+    if not found.items and page > 1:
         return redirect(url_for(".my_tasks"))
-    return render_template("tasks.html", found=found, pages=-(-found.total // PAGE_SIZE), now=svc.clock.now(),
+    return render_template("tasks.html", found=found, now=svc.clock.now(),
                            messages=svc.runner.messages_for(person.id, newest=REMINDERS_SHOWN))
