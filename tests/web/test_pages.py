@@ -4,11 +4,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 import workflows
 from demo.lex_sarah import SERIOUS_PATH
+from engine import actions, queries
 from engine.errors import NotFound
-from web.pages import tasks as tasks_page
+from engine.models import AccessLogEntry
+from web.pages import admin as admin_page, tasks as tasks_page
 from tests.web.page_client import PageClient, checked, field_value, selected
 
 
@@ -344,6 +347,26 @@ def test_a_read_through_the_case_page_is_found_in_the_access_log(app, browser, c
     assert "Öppnade ärendet" in browser.get(f"/admin/atkomstlogg?from={today}&to={today}&person=erik").text
     yesterday = (clock.today() - timedelta(days=1)).isoformat()
     assert "Inga läsningar" in browser.get(f"/admin/atkomstlogg?to={yesterday}").text
+
+
+def test_the_access_log_names_every_kind_of_read_in_swedish(app, browser, cases, runner, services):
+    diary_number = cases.file()
+    queries.list_deadlines(services.db, services.clock, "erik")  # its registration deadline
+    cases.walk(diary_number, *SERIOUS_PATH[:5])  # an action planned, the investigation written
+    number = case_id(runner, diary_number)
+    (action,) = actions.list_actions(services.db, services.clock, "erik").items
+    erik = PageClient(app)
+    erik.sign_in("erik")
+    for path in (f"/arenden/{number}", "/arenden", "/atgarder", f"/atgarder/{action.id}",
+                 f"/arenden/{number}/dokument/utredning"):
+        assert erik.get(path).status_code == 200, path
+    with services.db.snapshot() as session:
+        kinds = set(session.scalars(select(AccessLogEntry.action).where(AccessLogEntry.person_id == "erik")))
+    assert kinds == {"show", "history", "tasks", "list", "deadlines", "actions", "action", "document utredning"}
+    browser.sign_in("admin")
+    page = browser.get("/admin/atkomstlogg?person=erik").text
+    for kind in kinds:
+        assert f"<td>{admin_page.READS[kind]}</td>" in page
 
 
 def test_the_access_log_names_a_bad_date(browser):

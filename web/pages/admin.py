@@ -10,6 +10,7 @@ from engine.clock import STOCKHOLM
 from engine.models import AccessLogEntry, Case
 from engine.paging import Page
 from web.auth import role_required
+from web.pages.documents import DOCUMENTS
 from web.pages.forms import one_of, requested_page
 from web.pages.org import organisation
 from web.services import services
@@ -19,7 +20,10 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
 # How a case was read (the `action` of engine.history.record_read).
 READS = {"show": "Öppnade ärendet", "history": "Läste historiken", "tasks": "Läste ärendets steg",
-         "list": "Såg ärendet i en lista", "export": "Fick ärendet i en exporterad fil"}
+         "list": "Såg ärendet i en lista", "export": "Fick ärendet i en exporterad fil",
+         "deadlines": "Såg ärendet i en lista över frister", "actions": "Såg ärendet i en lista över åtgärder",
+         "action": "Öppnade en åtgärd i ärendet",
+         **{f"document {kind}": f"Tog fram dokumentet ”{title}”" for kind, (title, _, _) in DOCUMENTS.items()}}
 
 
 @bp.get("/atkomstlogg")
