@@ -57,6 +57,17 @@ class CaseView:
     links: list[tuple[str, str]]
 
 
+@dataclass(frozen=True)
+class CaseRecord:
+    """All that the case page shows of a case, read at one moment, as one logged read. Without
+    full sight only `view` has content."""
+
+    view: CaseView
+    history: list[HistoryEvent]  # oldest first
+    workable: list[OpenTask]  # the ready tasks the reader may work, oldest first
+    diagram_xml: str  # the version of the diagram the case runs on, which may be older than the file
+
+
 class CaseRunner:
     def __init__(self, db: Database, diagrams: DiagramStore, clock: Clock):
         self.db, self.diagrams, self.clock = db, diagrams, clock
@@ -174,6 +185,16 @@ class CaseRunner:
             case, sight = self._read(session, case_ref, reader, purpose)
             return self._view(session, case, sight)
 
+    def case_record(self, case_ref: str, reader: str) -> CaseRecord:
+        """The case with its history, the steps the reader may work and its diagram (the case page)."""
+        with history.reading(self.db) as session:
+            case, sight = self._read(session, case_ref, reader, "show")
+            view = self._view(session, case, sight)
+            if sight is not Sight.FULL:
+                return CaseRecord(view, [], [], "")
+            return CaseRecord(view, history.events(session, case), self._workable(session, case, reader),
+                              case.diagram_version.bpmn_xml)
+
     def case_history(self, case_ref: str, reader: str) -> list[HistoryEvent]:
         with history.reading(self.db) as session:
             case, sight = self._read(session, case_ref, reader, "history")
@@ -185,11 +206,8 @@ class CaseRunner:
         """The ready tasks of one case that the person may work, oldest first; the case is
         logged as read. (Across cases, the inbox: engine.queries.list_tasks.)"""
         with history.reading(self.db) as session:
-            directory = Directory(session)
             case, _ = self._read(session, case_ref, person, "tasks")
-            return list(session.scalars(select(OpenTask).join(Case, Case.id == OpenTask.case_id)
-                                        .where(Case.id == case.id, access.work_clause(directory, person))
-                                        .order_by(OpenTask.ready_since, OpenTask.id)))
+            return self._workable(session, case, person)
 
     def messages_for(self, person: str, newest: int | None = None) -> list[OutboxMessage]:
         """A person's reminders and messages in the app, newest first; all, or the `newest` few."""
@@ -223,6 +241,12 @@ class CaseRunner:
             raise Forbidden(f"{reader} får inte läsa ärendet {case.diary_number}")
         history.record_read(session, case, self.clock.now(), reader, action)
         return case, sight
+
+    @staticmethod
+    def _workable(session: Session, case: Case, person: str) -> list[OpenTask]:
+        return list(session.scalars(select(OpenTask).join(Case, Case.id == OpenTask.case_id)
+                                    .where(Case.id == case.id, access.work_clause(Directory(session), person))
+                                    .order_by(OpenTask.ready_since, OpenTask.id)))
 
     def _ready_task(self, workflow, case, case_type, task_name):
         for task in tracking.ready_user_tasks(workflow):

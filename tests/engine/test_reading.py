@@ -36,6 +36,21 @@ def test_reads_are_logged_when_the_read_ends(cases, services, clock):
     assert _access_log_size(services.db) == before + len(page.items)
 
 
+def test_the_case_page_reads_the_case_its_history_and_steps_as_one_logged_read(cases, services, runner):
+    diary_number = cases.file()
+    before = _access_log_size(services.db)
+    record = runner.case_record(diary_number, "rita")  # the registrator, whose step is ready
+    assert [task.name for task in record.workable] == ["register"]
+    assert [event.action for event in record.history][0] == "case.filed"
+    assert 'id="register"' in record.diagram_xml
+    assert _access_log_size(services.db) == before + 1
+
+    # erik sees the case in full but works another step; anna, who reported it, its status only.
+    assert [task.name for task in runner.case_record(diary_number, "erik").workable] == ["protect"]
+    reporter_s = runner.case_record(diary_number, "anna")
+    assert (reporter_s.history, reporter_s.workable, reporter_s.diagram_xml, reporter_s.view.data) == ([], [], "", {})
+
+
 def test_a_read_that_fails_logs_nothing(cases, services, clock):
     cases.file()
     before = _access_log_size(services.db)

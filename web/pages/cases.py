@@ -10,7 +10,7 @@ import workflows
 from engine import actions, paging, queries
 from engine.access import Sight
 from engine.errors import Conflict, InvalidData
-from engine.models import Case, DiagramVersion
+from engine.models import Case
 from web import diagram_svg, form_render
 from web.auth import current_person, login_required
 from web.pages import documents
@@ -86,20 +86,19 @@ def complete(case_id: int, task_name: str):
 def _page(case_id: int, typed: tuple[str, dict, dict | None] | None = None, notice: str | None = None):
     """The case page. `typed` is a task form shown again with what the person typed and its errors."""
     svc, person, org = services(), current_person(), organisation()
-    runner = svc.runner
-    view = runner.show_case(str(case_id), person.id)
+    record = svc.runner.case_record(str(case_id), person.id)
+    view, history = record.view, record.history
     if view.sight is not Sight.FULL:
         return render_template("cases/status.html", view=view)
     case_type = workflows.CASE_TYPES[view.case_type]
-    history = runner.case_history(str(case_id), person.id)
     steps = diagram_svg.steps_of_case(history, view.tasks, view.deadlines, svc.clock.now())
-    diagram = Markup(diagram_svg.render(_diagram_xml(case_id), steps.done, steps.current, steps.late))
+    diagram = Markup(diagram_svg.render(record.diagram_xml, steps.done, steps.current, steps.late))
     sections = []
     for name, values in view.data.items():
         form = case_type.report if name == "report" else case_type.tasks.get(name)
         if form is not None:
             sections.append((form.title, form_render.describe(form.schema, values, org.choices(form))))
-    workable = {task.id for task in runner.open_tasks(person.id, str(case_id))}
+    workable = {task.id for task in record.workable}
     task_forms = []
     for task in (task for task in view.tasks if task.id in workable):
         form = case_type.tasks[task.name]
@@ -119,9 +118,3 @@ def _case_type_of(case_id: int) -> str | None:
     with services().db.snapshot() as session:
         return session.scalar(select(Case.case_type).where(Case.id == case_id))
 
-
-def _diagram_xml(case_id: int) -> str:
-    """The diagram version the case runs on, which may be older than the current file."""
-    with services().db.snapshot() as session:
-        return session.scalar(select(DiagramVersion.bpmn_xml)
-                              .join(Case, Case.diagram_version_id == DiagramVersion.id).where(Case.id == case_id))
