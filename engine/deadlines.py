@@ -35,6 +35,9 @@ LEVEL_TEXT = {
     "due": "Fristen har gått ut.",
     "overdue": "Fristen är överskriden och ärendet eskaleras till dig.",
 }
+# The end of a reminder's subject: one that catches up on several levels at once sends
+# a message for each, and they must not look the same in an inbox.
+LEVEL_SUBJECT = {"before": "närmar sig", "due": "har gått ut", "overdue": "är överskriden"}
 
 
 @dataclass
@@ -128,7 +131,7 @@ class DeadlineSweeper:
                 people |= set(directory.holders(name, case.unit)) - {case.concerns_person_id}
         late = now - reminder.fire_at >= LATE_AFTER
         late_note = f" Påminnelsen skickas sent{lateness(reminder.fire_at, now)}." if late else ""
-        subject = f"Påminnelse: {deadline.label} i {case.diary_number}"
+        subject = f"Påminnelse: {deadline.label} i {case.diary_number} {LEVEL_SUBJECT[reminder.level]}"
         for person_id in sorted(people):
             person = directory.person(person_id)
             body = (f"Hej {person.name},\n\n"

@@ -49,7 +49,7 @@ def test_a_deadline_fires_exactly_at_its_due_time(cases, services, clock):
     assert deadlines(services) == [("registration", "overdue")]
     assert sorted(p for p, _, _ in messages(services)) == ["erik", "rita"]
     subject = messages(services)[0][1]
-    assert subject == f"Påminnelse: Registreringsfrist i {case}"
+    assert subject == f"Påminnelse: Registreringsfrist i {case} har gått ut"
     assert history_actions(services, "deadline.escalated") == ["Påminnelse om frist: registration"]
 
 
@@ -130,6 +130,9 @@ def test_deadlines_missed_while_down_fire_once_on_start_and_say_they_are_late(ca
     assert services.sweeper.sweep().fired == []
     late = history_actions(services, "reminder.")
     assert len(late) == 2 and all("skickas sent" in summary for summary in late)
+    # Sent at once, the two levels' messages still tell themselves apart.
+    endings = {subject.rsplit(f"{case} ", 1)[1] for _, subject, _ in messages(services)}
+    assert endings == {"har gått ut", "är överskriden"}
 
 
 def test_a_reminder_to_someone_without_e_mail_stays_in_the_app(cases, services, clock):
