@@ -3,6 +3,7 @@ LEXFLOW_TEST_DATABASE_URL names a server), the demo organisation, and a controll
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from datetime import datetime, timedelta
 
@@ -78,6 +79,28 @@ def inbox(services):
         found = queries.list_tasks(services.db, services.clock, person, page_size=paging.MAX_PAGE_SIZE)
         return [(row.diary_number, row.task.name) for row in found.items]
     return listed
+
+
+@pytest.fixture
+def two_sweeps_at_once(app, services, clock):
+    """`two_sweeps_at_once()`: this app's deadline sweep and another process's over the same
+    database, started together (as two schedulers would); returns their two Sweep results."""
+    def run():
+        other = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "CLOCK": clock}).extensions["lexflow"]
+        barrier, results = threading.Barrier(2), []
+
+        def sweep(svc):
+            barrier.wait()
+            results.append(svc.sweeper.sweep())
+
+        threads = [threading.Thread(target=sweep, args=(svc,)) for svc in (services, other)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        other.db.dispose()
+        return results
+    return run
 
 
 @pytest.fixture

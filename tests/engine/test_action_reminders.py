@@ -3,7 +3,6 @@ per due date, again if the date is moved, never for an action that is done; the 
 into the history of each case the action serves."""
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime
 
 import pytest
@@ -13,7 +12,6 @@ from demo.lex_sarah import SERIOUS_PATH
 from engine import actions
 from engine.clock import STOCKHOLM
 from engine.models import Action, OutboxMessage
-from web import create_app
 
 
 def at(day: str, hour: int, minute: int = 0) -> datetime:
@@ -88,21 +86,10 @@ def test_a_moved_date_is_reminded_again_and_a_done_action_not_at_all(planned, ca
     assert f"Den skulle ha varit klar senast {moved.isoformat()}." in late
 
 
-def test_owners_missed_while_down_are_reminded_once_by_two_sweeps_at_once(planned, cases, services, clock, app):
+def test_owners_missed_while_down_are_reminded_once_by_two_sweeps_at_once(planned, cases, services, clock,
+                                                                         two_sweeps_at_once):
     clock.set(at(cases.day(50), 10))  # both actions are late
-    other = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "CLOCK": clock}).extensions["lexflow"]
-    barrier, reminded = threading.Barrier(2), []
-
-    def sweep(svc):
-        barrier.wait()
-        reminded.extend(svc.sweeper.sweep().actions_reminded)
-
-    threads = [threading.Thread(target=sweep, args=(svc,)) for svc in (services, other)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.db.dispose()
+    reminded = [action for sweep in two_sweeps_at_once() for action in sweep.actions_reminded]
 
     assert sorted(reminded) == sorted([action_of(services, "erik"), action_of(services, "anders")])
     assert sorted(person for person, *_ in action_messages(services)) == ["anders", "erik"]

@@ -1,5 +1,4 @@
 """Deadlines fire by the controlled clock, once per level, and reminders reach people."""
-import threading
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -97,24 +96,11 @@ def test_a_restarted_scheduler_does_not_fire_again(cases, services, clock, app):
     restarted.db.dispose()
 
 
-def test_two_schedulers_at_once_fire_each_reminder_once(cases, services, clock, app):
+def test_two_schedulers_at_once_fire_each_reminder_once(cases, services, clock, two_sweeps_at_once):
     for _ in range(6):
         cases.file(received_on="2026-11-23", noticed_on="2026-11-22", occurred_on="2026-11-22")
     clock.set(at(2026, 11, 26, 8, 0))
-    other = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "CLOCK": clock}).extensions["lexflow"]
-    barrier = threading.Barrier(2)
-    fired = []
-
-    def sweep(svc):
-        barrier.wait()
-        fired.extend(svc.sweeper.sweep().fired)
-
-    threads = [threading.Thread(target=sweep, args=(svc,)) for svc in (services, other)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.db.dispose()
+    fired = [reminder for sweep in two_sweeps_at_once() for reminder in sweep.fired]
 
     assert sorted(fired) == sorted(set(fired)) and len(fired) == 6
     assert len(messages(services)) == 12  # erik and rita, once per case
