@@ -143,3 +143,12 @@ def test_the_document_describes_the_action_operations(app):
     assert set(paths[f"{V1}/actions/{{action_id}}"]["patch"]["responses"]) == {"200", "400", "401", "403", "404", "409",
                                                                                "422"}
     assert paths[f"{V1}/actions"]["get"]["parameters"]
+
+
+def test_a_reminder_is_in_the_history_as_the_systems_and_the_document_allows_it(api, proposed, services, clock, app):
+    clock.advance(timedelta(days=5))  # Anders's action is due today, and the morning has passed
+    assert services.sweeper.sweep().actions_reminded == [2]
+    history = api("anders", "GET", f"{V1}/actions/2").json["history"]
+    assert [(c["kind"], c["actor"]) for c in history] == [("action.created", "ulla"), ("action.reminded", None)]
+    actor = app.test_client().get("/api/openapi.json").json["components"]["schemas"]["ActionChange"]["properties"]["actor"]
+    assert actor["nullable"] is True

@@ -89,7 +89,7 @@ class ActionPageSchema(schemas.PageSchema):
 
 class ActionChangeSchema(Schema):
     at = schemas.LocalDateTime(required=True)
-    actor = fields.String(required=True)
+    actor = fields.String(required=True, allow_none=True, metadata={"description": "None: the system (a reminder)."})
     kind = fields.String(required=True, validate=validate.OneOf(actions.EVENTS))
     summary = fields.String(required=True)
     before = fields.Dict(required=True, allow_none=True)
