@@ -49,9 +49,9 @@ def access_log():
         total = session.scalar(select(func.count()).select_from(found.subquery()))
         rows = session.execute(found.order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("admin/access_log.html", found=Page(rows, total, page, PAGE_SIZE), errors=errors, reads=READS,
-                           search={"person": person or "", "diary_number": diary_number,
-                                   "from": args.get("from", ""), "to": args.get("to", "")})
+    return render_template("admin/access_log.html", found=Page(rows, total, page, PAGE_SIZE), errors=errors,
+                           reads=READS, search={"person": person or "", "diary_number": diary_number,
+                                                "from": args.get("from", ""), "to": args.get("to", "")})
 
 
 def _day(args, name: str, errors: dict) -> date | None:
