@@ -22,6 +22,7 @@ from engine.models import Case, Deadline, OpenTask, Unit
 from engine.organisation import Directory
 from engine.paging import Page
 
+
 @dataclass(frozen=True)
 class CaseFilter:
     """What to list; None means any. Dates are inclusive."""
@@ -160,7 +161,7 @@ def list_tasks(db: Database, clock: Clock, person: str, page: int = 1, page_size
             deadlines.setdefault((deadline.case_id, deadline.guarded_task), deadline)  # the soonest
         history.record_reads(session, case_ids, clock.now(), person, "tasks")
         return Page([InboxTask(number, case_type, unit, task, deadlines.get((task.case_id, task.name)))
-                         for number, case_type, unit, task in rows], total, page, page_size)
+                     for number, case_type, unit, task in rows], total, page, page_size)
 
 
 def case_id(db: Database, diary_number: str) -> int:
