@@ -142,26 +142,21 @@ def list_tasks(db: Database, clock: Clock, person: str, page: int = 1, page_size
     with history.reading(db) as session:
         directory = Directory(session)
         directory.person(person)
+        # The soonest open deadline that guards the task, found by its case's index.
+        soonest = (select(Deadline.id).where(Deadline.case_id == OpenTask.case_id,
+                                             Deadline.guarded_task == OpenTask.name,
+                                             Deadline.status.in_(tracking.OPEN_DEADLINES))
+                   .order_by(Deadline.due_at, Deadline.id).limit(1).correlate(OpenTask).scalar_subquery())
         found = (select(Case.diary_number, Case.case_type, Case.unit_id, OpenTask)
                  .join(Case, Case.id == OpenTask.case_id).where(access.work_clause(directory, person)))
         total = session.scalar(found.with_only_columns(func.count(OpenTask.id)))
-        # As in list_cases, the status is asked inside min(), so that the deadlines are found by
-        # their case's index.
-        soonest_due = (select(func.min(case((Deadline.status.in_(tracking.OPEN_DEADLINES), Deadline.due_at))))
-                       .where(Deadline.case_id == OpenTask.case_id, Deadline.guarded_task == OpenTask.name)
-                       .scalar_subquery())
-        rows = session.execute(found.order_by(soonest_due.asc().nulls_last(), OpenTask.ready_since, Case.id,
-                                              OpenTask.id)
+        rows = session.execute(found.add_columns(Deadline).outerjoin(Deadline, Deadline.id == soonest)
+                               .order_by(Deadline.due_at.asc().nulls_last(), OpenTask.ready_since, Case.id,
+                                         OpenTask.id)
                                .limit(page_size).offset((page - 1) * page_size)).all()
-        case_ids = list(dict.fromkeys(task.case_id for *_, task in rows))
-        deadlines: dict[tuple[int, str], Deadline] = {}
-        for deadline in session.scalars(select(Deadline).where(Deadline.case_id.in_(case_ids),
-                                                               Deadline.status.in_(tracking.OPEN_DEADLINES))
-                                        .order_by(Deadline.due_at, Deadline.id)):
-            deadlines.setdefault((deadline.case_id, deadline.guarded_task), deadline)  # the soonest
+        case_ids = list(dict.fromkeys(row.OpenTask.case_id for row in rows))
         history.record_reads(session, case_ids, clock.now(), person, "tasks")
-        return Page([InboxTask(number, case_type, unit, task, deadlines.get((task.case_id, task.name)))
-                     for number, case_type, unit, task in rows], total, page, page_size)
+        return Page([InboxTask(*row) for row in rows], total, page, page_size)
 
 
 def case_id(db: Database, diary_number: str) -> int:
