@@ -66,6 +66,7 @@ class CaseRecord:
     history: list[HistoryEvent]  # oldest first
     workable: list[OpenTask]  # the ready tasks the reader may work, oldest first
     diagram_xml: str  # the version of the diagram the case runs on, which may be older than the file
+    passed: frozenset[str]  # the ids of the diagram's elements the case has gone through
 
 
 class CaseRunner:
@@ -191,9 +192,10 @@ class CaseRunner:
             case, sight = self._read(session, case_ref, reader, "show")
             view = self._view(session, case, sight)
             if sight is not Sight.FULL:
-                return CaseRecord(view, [], [], "")
+                return CaseRecord(view, [], [], "", frozenset())
+            workflow, _ = self._restore(case, self.diagrams.for_version(case.diagram_version), Directory(session))
             return CaseRecord(view, history.events(session, case), self._workable(session, case, reader),
-                              case.diagram_version.bpmn_xml)
+                              case.diagram_version.bpmn_xml, state.passed(workflow))
 
     def case_history(self, case_ref: str, reader: str) -> list[HistoryEvent]:
         with history.reading(self.db) as session:

@@ -13,6 +13,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.util.task import TaskState
 
 
 class StateConverter(BpmnWorkflowConverter):
@@ -53,3 +54,10 @@ def restore(state: bytes, spec, subprocess_specs, script_engine) -> BpmnWorkflow
     workflow = _converter.from_dict(dct, spec=spec, subprocess_specs=subprocess_specs)
     workflow.script_engine = script_engine
     return workflow
+
+
+def passed(workflow: BpmnWorkflow) -> frozenset[str]:
+    """The ids of the diagram elements the workflow has gone through: steps, scripts, events and
+    gateways, on the branches it took. (SpiffWorkflow's own parts of a spec have no BPMN id.)"""
+    return frozenset(task.task_spec.bpmn_id for task in workflow.get_tasks(state=TaskState.COMPLETED)
+                     if task.task_spec.bpmn_id)

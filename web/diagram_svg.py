@@ -71,33 +71,31 @@ class Steps:
     late: frozenset[str]
 
 
-def steps_of_case(history_events: Iterable, open_tasks: Iterable, deadlines: Iterable = (),
+def steps_of_case(passed: Iterable[str], open_tasks: Iterable, deadlines: Iterable = (),
                   now: datetime | None = None) -> Steps:
-    """Done: the tasks the case history records as completed. Current: the open tasks (e.g.
-    `CaseView.tasks`). Late: steps whose deadline has passed (overdue, or done late), and their
-    timers; with `now`, also a pending deadline already past its due time but not yet swept."""
+    """Done: the elements the case has gone through (`CaseRecord.passed`). Current: the open
+    tasks (e.g. `CaseView.tasks`). Late: steps whose deadline has passed (overdue, or done late),
+    and their timers; with `now`, also a pending deadline already past its due time but not yet
+    swept."""
     current = frozenset(task.name for task in open_tasks)
-    done = frozenset(event.task for event in history_events
-                     if event.action == "task.completed" and event.task) - current
     late: set[str] = set()
     for deadline in deadlines:
-        passed = now is not None and deadline.status == "pending" and deadline.due_at <= now
-        if deadline.status in ("overdue", "late") or passed:
+        passed_due = now is not None and deadline.status == "pending" and deadline.due_at <= now
+        if deadline.status in ("overdue", "late") or passed_due:
             late |= {deadline.guarded_task, deadline.timer_name}
-    return Steps(done, current, frozenset(late))
+    return Steps(frozenset(passed) - current, current, frozenset(late))
 
 
 def render(bpmn_xml: str, done: set[str], current: set[str], late: set[str] = frozenset()) -> str:
     """The diagram as an `<svg>` element (no XML declaration), ready to put inline in a page.
-
-    Events and gateways the case has passed are drawn done too, and so are the flows it took."""
+    `done` holds every element the case has passed, events and gateways too; a flow between
+    two of them is drawn as taken."""
     tree = etree.fromstring(bpmn_xml.encode(), parser=etree.XMLParser(resolve_entities=False, no_network=True))
     elements = {element.get("id"): element for element in tree.iter(f"{{{BPMN}}}*") if element.get("id")}
     plane = tree.find(f".//{{{BPMNDI}}}BPMNPlane")
     if plane is None:
         raise ValueError("diagrammet saknar BPMN-DI")
-    done = set(done) | _passed(elements, set(done), set(current))
-    drawing = _Drawing(elements, done, set(current), set(late))
+    drawing = _Drawing(elements, set(done), set(current), set(late))
     shapes = plane.findall(f"{{{BPMNDI}}}BPMNShape")
     edges = plane.findall(f"{{{BPMNDI}}}BPMNEdge")
     # Back to front: pools and lanes, flows, steps, timers on their steps, then flow labels.
@@ -106,21 +104,6 @@ def render(bpmn_xml: str, done: set[str], current: set[str], late: set[str] = fr
     for edge in edges:
         drawing.edge(edge)
     return drawing.svg(_process_name(tree, elements))
-
-
-def _passed(elements: dict, done: set[str], current: set[str]) -> set[str]:
-    """The events and gateways a case has gone through: those before a step that is done or
-    under way, and the end events right after a done step."""
-    flows = [(e.get("sourceRef"), e.get("targetRef")) for e in elements.values() if _local(e) == "sequenceFlow"]
-    signposts = {key for key, e in elements.items() if _local(e) in EVENTS | GATEWAYS}
-    passed = {target for source, target in flows
-              if source in done and target in signposts and _local(elements[target]) == "endEvent"}
-    while True:  # back from each reached step through the gateways and events before it
-        before = {source for source, target in flows
-                  if source in signposts and target in done | current | passed} - passed
-        if not before:
-            return passed
-        passed |= before
 
 
 def _layer(element) -> int:

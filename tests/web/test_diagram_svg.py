@@ -70,18 +70,32 @@ def test_steps_are_marked_done_current_pending_and_late():
     assert float(frame.get("stroke-width")) >= 3 and frame.get("stroke") == "#dc2626"
 
 
-def test_the_gateways_passed_and_the_flows_taken_are_drawn_done():
-    svg = lex_sarah(done={"protect", "register"}, current={"assign_investigator"})
+def test_the_flows_between_passed_elements_are_drawn_taken():
+    svg = lex_sarah(done={"report_filed", "fork_receive", "protect", "register", "join_receive"},
+                    current={"assign_investigator"})
     for passed in ("report_filed", "fork_receive", "join_receive"):
         assert "done" in classes(svg, passed), passed
     assert {"taken"} <= classes(svg, "flow_join_to_assign") and {"taken"} <= classes(svg, "flow_register_to_join")
     assert "taken" not in classes(svg, "flow_assign_to_investigate")
-    # Only the branch taken: the no-misconduct end is not reached by deciding.
-    svg = lex_sarah(done={"protect", "register", "assign_investigator", "investigate", "propose"},
-                    current={"decide"})
-    assert "done" in classes(svg, "assessment_gateway") and "taken" in classes(svg, "flow_misconduct")
-    assert "pending" in classes(svg, "closed_no_misconduct") and "taken" not in classes(svg, "flow_no_misconduct")
-    assert "done" in classes(lex_sarah(done={"close"}), "closed")
+
+
+def test_a_closed_case_is_drawn_done_to_its_end_on_the_branches_it_took(cases, runner):
+    case = cases.file()
+    cases.walk(case, "protect", "register", "assign_investigator", "investigate")
+    cases.complete(case, "propose", assessment="no_misconduct", categories=[], action_plan=[])
+    cases.complete(case, "close_no_misconduct", refile_as="klagomal")
+    record = runner.case_record(case, "fredrik")
+    steps = steps_of_case(record.passed, record.view.tasks)
+    svg = parse(render(record.diagram_xml, steps.done, steps.current))
+
+    # What ran after the last user task: a gateway, a script step and the end it reached.
+    for passed in ("assessment_gateway", "close_no_misconduct", "refile_gateway", "open_complaint",
+                   "refiled_as_complaint"):
+        assert "done" in classes(svg, passed), passed
+    assert "taken" in classes(svg, "flow_open_complaint_to_refiled_as_complaint")
+    for not_taken in ("decide", "open_deviation", "closed_no_misconduct", "refiled_as_deviation"):
+        assert "pending" in classes(svg, not_taken), not_taken
+    assert "taken" not in classes(svg, "flow_not_refiled") and "taken" not in classes(svg, "flow_misconduct")
 
 
 def test_hover_text_names_the_step_and_its_state():
@@ -174,15 +188,15 @@ def test_a_diagram_without_di_is_refused():
         render(xml, set(), set())
 
 
-def test_steps_of_a_case_come_from_its_history_open_tasks_and_deadlines(cases, runner, services, clock):
+def test_steps_of_a_case_come_from_its_workflow_open_tasks_and_deadlines(cases, runner, services, clock):
     case = cases.file(received_on="2026-11-23", noticed_on="2026-11-22", occurred_on="2026-11-22")
     cases.walk(case, "protect", "register")
     # Five working days after 23 November; the assignment is still open on 1 December.
     clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=STOCKHOLM))
-    view = runner.show_case(case, "anders")
+    record = runner.case_record(case, "anders")
 
-    steps = steps_of_case(runner.case_history(case, "anders"), view.tasks, view.deadlines, clock.now())
-    assert steps.done == {"protect", "register"}
+    steps = steps_of_case(record.passed, record.view.tasks, record.view.deadlines, clock.now())
+    assert steps.done == {"report_filed", "fork_receive", "protect", "register", "join_receive"}
     assert steps.current == {"assign_investigator"}
     assert steps.late == {"assign_investigator", "assignment_deadline"}
 

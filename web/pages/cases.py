@@ -91,7 +91,7 @@ def _page(case_id: int, typed: tuple[str, dict, dict | None] | None = None, noti
     if view.sight is not Sight.FULL:
         return render_template("cases/status.html", view=view)
     case_type = workflows.CASE_TYPES[view.case_type]
-    steps = diagram_svg.steps_of_case(history, view.tasks, view.deadlines, svc.clock.now())
+    steps = diagram_svg.steps_of_case(record.passed, view.tasks, view.deadlines, svc.clock.now())
     diagram = Markup(diagram_svg.render(record.diagram_xml, steps.done, steps.current, steps.late))
     sections = []
     for name, values in view.data.items():
