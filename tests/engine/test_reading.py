@@ -48,7 +48,8 @@ def test_the_case_page_reads_the_case_its_history_and_steps_as_one_logged_read(c
     # erik sees the case in full but works another step; anna, who reported it, its status only.
     assert [task.name for task in runner.case_record(diary_number, "erik").workable] == ["protect"]
     reporter_s = runner.case_record(diary_number, "anna")
-    assert (reporter_s.history, reporter_s.workable, reporter_s.diagram_xml, reporter_s.view.data) == ([], [], "", {})
+    assert (reporter_s.history, reporter_s.workable, reporter_s.diagram_xml, reporter_s.passed, reporter_s.view.data) \
+        == ([], [], "", frozenset(), {})
 
 
 def test_a_read_that_fails_logs_nothing(cases, services, clock):
