@@ -1,7 +1,8 @@
 """Filing cases and advancing them: each step is one database transaction.
 
-A step loads the case, runs the diagram in SpiffWorkflow, and writes the new workflow
-state, the open tasks, the deadlines and the history event together, or nothing at all.
+A step reads the case and runs the diagram in SpiffWorkflow on a snapshot, then writes the
+new workflow state, the open tasks, the deadlines and the history event together, or
+nothing at all.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import access, actions, diagram_versions, history, state, tracking
 from engine.access import Sight
-from engine.casetypes import CaseType, FormContext
+from engine.casetypes import CaseType, FormContext, ValidatedForm
 from engine.clock import Clock
 from engine.db import Database
 from engine.diagrams import Diagram, DiagramStore
@@ -28,6 +29,9 @@ from engine.models import Case, CaseLink, Deadline, DiagramVersion, HistoryEvent
 from engine.organisation import Directory
 from engine.reports import facts
 from engine.scripting import DiagramScriptEngine
+
+# How often a step is worked out again when other steps keep changing its case meanwhile.
+STEP_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -81,11 +85,18 @@ class CaseRunner:
                   links: tuple[tuple[str, str], ...] = ()) -> str:
         """File a report; returns the new case's diary number. `actor` None is the public,
         allowed only for public case types (complaints)."""
+        # The report is checked and its workflow run on a snapshot, so that the transaction,
+        # which holds the diary counter (and on SQLite the write lock), only writes.
+        with self.db.snapshot() as session:
+            filing = self._prepare_filing(session, case_type_id, data, actor)
         with self.db.unit_of_work() as session:
-            return self._file(session, case_type_id, data, actor, links).diary_number
+            return self._write_filing(session, filing, actor, links).diary_number
 
     def _file(self, session: Session, case_type_id: str, data: dict, actor: str | None,
               links: tuple[tuple[str, str], ...]) -> Case:
+        return self._write_filing(session, self._prepare_filing(session, case_type_id, data, actor), actor, links)
+
+    def _prepare_filing(self, session: Session, case_type_id: str, data: dict, actor: str | None) -> "_Filing":
         case_type = self._case_type(case_type_id)
         diagram = self.diagrams.current[case_type_id]
         directory = Directory(session)
@@ -94,13 +105,22 @@ class CaseRunner:
         elif not case_type.public:
             raise Forbidden(f"{case_type.name} kan bara lämnas in av inloggade")
         report = case_type.report.validate(data, FormContext(directory, self.clock.today(), {})).data
-        now = self.clock.now()
+        effects = _Effects()
+        workflow = BpmnWorkflow(diagram.spec, diagram.subprocess_specs,
+                                script_engine=self._script_engine(case_type, directory, effects))
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(_flow_data(report, diagram))
+        return _Filing(case_type, report, directory.unit(report["unit"]).id, self._advance(workflow, diagram, effects))
+
+    def _write_filing(self, session: Session, filing: "_Filing", actor: str | None,
+                      links: tuple[tuple[str, str], ...]) -> Case:
+        case_type, report, now = filing.case_type, filing.report, self.clock.now()
         case = Case(
-            diary_number=next_diary_number(session, directory.diary_prefix(), self.clock.today().year),
-            case_type=case_type_id, unit_id=directory.unit(report["unit"]).id, status="open",
+            diary_number=next_diary_number(session, Directory(session).diary_prefix(), self.clock.today().year),
+            case_type=case_type.id, unit_id=filing.unit_id, status="open",
             received_on=date.fromisoformat(report["received_on"]), reported_by=actor,
             concerns_person_id=report.get("concerns_person"),
-            diagram_version_id=self._version_ids[case_type_id], state=b"", data={"report": report},
+            diagram_version_id=self._version_ids[case_type.id], state=b"", data={"report": report},
             assignees={}, created_at=now, updated_at=now,
         )
         session.add(case)
@@ -110,51 +130,68 @@ class CaseRunner:
                                  relation=relation, created_at=now))
         history.record(session, case, now, actor, "case.filed",
                        f"{case_type.name}: rapport inlämnad", after=report)
-        effects = _Effects()
-        workflow = BpmnWorkflow(diagram.spec, diagram.subprocess_specs,
-                                script_engine=self._script_engine(case_type, directory, effects))
-        for task in workflow.get_tasks(state=TaskState.READY):
-            task.data.update(_flow_data(report, diagram))
-        self._run(workflow)
-        self._save(session, case, workflow, diagram, now, actor, effects)
+        self._save(session, case, filing.outcome, now, actor)
         return case
 
     def complete_task(self, case_ref: str, task_name: str, data: dict, actor: str,
                       expected_version: int | None = None) -> CaseView:
         """Complete a ready user task with form data; returns the case as it is afterwards, as
         the actor may now see it."""
+        # The step is worked out on a snapshot, and the transaction (on SQLite the write lock)
+        # only writes it, if the case is still as it was read; if another step came between,
+        # the step is worked out again on what that one left.
         try:
-            with self.db.unit_of_work() as session:
-                case = self._find(session, case_ref)
-                if expected_version is not None and case.version != expected_version:
-                    raise Conflict(f"ärendet {case.diary_number} har ändrats sedan du läste det; läs om det")
-                case_type = self._case_type(case.case_type)
-                diagram = self.diagrams.for_version(case.diagram_version)
-                directory = Directory(session)
-                workflow, effects = self._restore(case, diagram, directory)
-                task = self._ready_task(workflow, case, case_type, task_name)
-                if not access.may_complete(directory, actor, case, task_name, task.task_spec.lane):
-                    raise Forbidden(f"{actor} får inte utföra {task.task_spec.bpmn_name!r} i {case.diary_number}")
-                form = case_type.tasks[task_name].validate(data, FormContext(directory, self.clock.today(), case.data))
-                before = case.data.get(task_name)
-                task.data.update(_flow_data(form.data, diagram))
-                task.run()
-                self._run(workflow)
-                now = self.clock.now()
-                case.data = {**case.data, task_name: form.data}
-                case.assignees = {**case.assignees, **form.assignments}
-                if form.unit:
-                    case.unit_id = directory.unit(form.unit).id
-                self._save(session, case, workflow, diagram, now, actor, effects,
-                           event=("task.completed", f"{task.task_spec.bpmn_name} slutförd", task_name,
-                                  before, form.data))
-                actions.create_planned(session, case, task_name, form.planned_actions, actor, now)
-                # Who did a step may lose the case with it (MAS, the klagomålsdelegation); they
-                # still see where it went.
-                sight = access.sight(directory, actor, case)
-                return self._view(session, case, Sight.STATUS if sight is Sight.NONE else sight)
+            for _ in range(STEP_ATTEMPTS):
+                with self.db.snapshot() as session:
+                    step = self._prepare_completion(session, case_ref, task_name, data, actor, expected_version)
+                with self.db.unit_of_work() as session:
+                    if self._write_completion(session, case_ref, step, actor):
+                        break
+            else:
+                raise Conflict(f"ärendet {case_ref} ändras av andra just nu; försök igen")
         except StaleDataError as error:
             raise Conflict(f"ärendet {case_ref} ändrades av någon annan samtidigt; läs om det") from error
+        with self.db.snapshot() as session:
+            case = self._find(session, case_ref)
+            # Who did a step may lose the case with it (MAS, the klagomålsdelegation); they
+            # still see where it went.
+            sight = access.sight(Directory(session), actor, case)
+            return self._view(session, case, Sight.STATUS if sight is Sight.NONE else sight)
+
+    def _prepare_completion(self, session: Session, case_ref: str, task_name: str, data: dict, actor: str,
+                            expected_version: int | None) -> "_Completion":
+        case = self._find(session, case_ref)
+        if expected_version is not None and case.version != expected_version:
+            raise Conflict(f"ärendet {case.diary_number} har ändrats sedan du läste det; läs om det")
+        case_type = self._case_type(case.case_type)
+        diagram = self.diagrams.for_version(case.diagram_version)
+        directory = Directory(session)
+        workflow, effects = self._restore(case, diagram, directory)
+        task = self._ready_task(workflow, case, case_type, task_name)
+        if not access.may_complete(directory, actor, case, task_name, task.task_spec.lane):
+            raise Forbidden(f"{actor} får inte utföra {task.task_spec.bpmn_name!r} i {case.diary_number}")
+        form = case_type.tasks[task_name].validate(data, FormContext(directory, self.clock.today(), case.data))
+        task.data.update(_flow_data(form.data, diagram))
+        task.run()
+        return _Completion(case.version, task_name, task.task_spec.bpmn_name, form,
+                           directory.unit(form.unit).id if form.unit else None,
+                           self._advance(workflow, diagram, effects))
+
+    def _write_completion(self, session: Session, case_ref: str, step: "_Completion", actor: str) -> bool:
+        """Write the step, unless the case has changed since it was worked out (False)."""
+        case = self._find(session, case_ref)
+        if case.version != step.version:
+            return False
+        now, task_name, form = self.clock.now(), step.task_name, step.form
+        before = case.data.get(task_name)
+        case.data = {**case.data, task_name: form.data}
+        case.assignees = {**case.assignees, **form.assignments}
+        if step.unit_id:
+            case.unit_id = step.unit_id
+        self._save(session, case, step.outcome, now, actor,
+                   event=("task.completed", f"{step.title} slutförd", task_name, before, form.data))
+        actions.create_planned(session, case, task_name, form.planned_actions, actor, now)
+        return True
 
     def run_due_timers(self, session: Session, case: Case) -> None:
         """Within the caller's transaction: fire the case's timers that are due by the clock,
@@ -162,8 +199,7 @@ class CaseRunner:
         diagram = self.diagrams.for_version(case.diagram_version)
         workflow, effects = self._restore(case, diagram, Directory(session))
         workflow.refresh_timers()
-        self._run(workflow)
-        self._save(session, case, workflow, diagram, self.clock.now(), None, effects)
+        self._save(session, case, self._advance(workflow, diagram, effects), self.clock.now(), None)
 
     def move_to_version(self, session: Session, case: Case, version: DiagramVersion) -> None:
         """Within the caller's transaction: put an open case on another version of its diagram,
@@ -172,9 +208,8 @@ class CaseRunner:
         new = self.diagrams.for_version(version)
         workflow, effects = self._restore(case, self.diagrams.for_version(before), Directory(session))
         diagram_versions.move_workflow(workflow, new)
-        self._run(workflow)
         case.diagram_version = version
-        self._save(session, case, workflow, new, self.clock.now(), None, effects,
+        self._save(session, case, self._advance(workflow, new, effects), self.clock.now(), None,
                    event=("diagram.migrated", f"Ärendet flyttat från diagramversion {before.id} till {version.id}",
                           None, {"diagram_version": before.id}, {"diagram_version": version.id}))
 
@@ -286,7 +321,8 @@ class CaseRunner:
                                     "escalate": effects.reminders.append, "file_case": file_case}, self.clock)
 
     @staticmethod
-    def _run(workflow: BpmnWorkflow) -> None:
+    def _advance(workflow: BpmnWorkflow, diagram: Diagram, effects: "_Effects") -> "_Outcome":
+        """Run the workflow as far as it goes without people."""
         try:
             workflow.do_engine_steps()
         except SpiffWorkflowException as error:
@@ -299,9 +335,11 @@ class CaseRunner:
             if cause is not None:
                 raise cause from error
             raise LexflowError(f"diagrammet kunde inte köras vidare: {error}") from error
+        return _Outcome(diagram, workflow, effects, state.dump(workflow))
 
-    def _save(self, session, case, workflow, diagram, now, actor, effects: "_Effects", event=None):
-        case.state = state.dump(workflow)
+    def _save(self, session, case, outcome: "_Outcome", now, actor, event=None):
+        workflow, effects = outcome.workflow, outcome.effects
+        case.state = outcome.state
         case.updated_at = now
         if workflow.is_completed():
             case.status, case.closed_at = "closed", now
@@ -310,7 +348,7 @@ class CaseRunner:
         if event:
             action, summary, task_name, before, after = event
             history.record(session, case, now, actor, action, summary, task=task_name, before=before, after=after)
-        tracking.sync(session, case, self._case_type(case.case_type), workflow, diagram, now, actor)
+        tracking.sync(session, case, self._case_type(case.case_type), workflow, outcome.diagram, now, actor)
         facts.record(session, case, self._case_type(case.case_type))
         for kind in effects.reminders:
             history.record(session, case, now, None, "deadline.escalated", f"Påminnelse om frist: {kind}",
@@ -356,6 +394,39 @@ class _Effects:
 
     reminders: list[str] = field(default_factory=list)
     linked_cases: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """A workflow run as far as it goes, with what its scripts asked for and its state dumped:
+    worked out before the transaction that saves it."""
+
+    diagram: Diagram
+    workflow: BpmnWorkflow
+    effects: _Effects
+    state: bytes
+
+
+@dataclass(frozen=True)
+class _Filing:
+    """A report checked and its workflow run, ready to be written as a new case."""
+
+    case_type: CaseType
+    report: dict
+    unit_id: str
+    outcome: _Outcome
+
+
+@dataclass(frozen=True)
+class _Completion:
+    """A task done on the case as it was at `version`, ready to be written if it still is."""
+
+    version: int
+    task_name: str
+    title: str
+    form: ValidatedForm
+    unit_id: str | None  # where the form routes the case
+    outcome: _Outcome
 
 
 def _flow_data(data: dict, diagram: Diagram) -> dict:

@@ -70,6 +70,29 @@ def test_concurrent_completion_of_one_task_lets_exactly_one_win(cases, runner):
     assert len(completed) == 1
 
 
+def test_a_step_overtaken_by_another_is_worked_out_again_on_what_that_one_left(cases, runner, monkeypatch):
+    # `protect` and `register` are ready side by side; `register` is done while `protect` is
+    # being worked out, between its snapshot and its transaction.
+    case = cases.file()
+    prepare, prepared = CaseRunner._prepare_completion, []
+
+    def overtaken(self, session, case_ref, task_name, *args):
+        step = prepare(self, session, case_ref, task_name, *args)
+        prepared.append(task_name)
+        if prepared == ["protect"]:
+            cases.complete(case, "register")
+        return step
+
+    monkeypatch.setattr(CaseRunner, "_prepare_completion", overtaken)
+    view = cases.complete(case, "protect")
+
+    assert prepared == ["protect", "register", "protect"]
+    # Both are written, and the workflow went on past the join that waits for both.
+    completed = [e.task for e in runner.case_history(case, "rita") if e.action == "task.completed"]
+    assert completed == ["register", "protect"]
+    assert [task.name for task in view.tasks] == ["assign_investigator"]
+
+
 def test_a_stale_version_is_refused(cases, runner):
     case = cases.file()
     version = runner.show_case(case, "erik").version
