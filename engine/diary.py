@@ -5,7 +5,6 @@ the row lock, and a filing that rolls back takes its serial with it.
 """
 from __future__ import annotations
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engine.db import insert_or
@@ -13,12 +12,11 @@ from engine.models import DiaryCounter
 
 
 def next_diary_number(session: Session, prefix: str, year: int) -> str:
-    session.execute(insert_or(session, DiaryCounter).values(prefix=prefix, year=year, last_serial=0)
-                    .on_conflict_do_nothing())
+    # One statement: the year's first filing makes the row, each later one counts it up.
     serial = session.execute(
-        update(DiaryCounter)
-        .where(DiaryCounter.prefix == prefix, DiaryCounter.year == year)
-        .values(last_serial=DiaryCounter.last_serial + 1)
+        insert_or(session, DiaryCounter).values(prefix=prefix, year=year, last_serial=1)
+        .on_conflict_do_update(index_elements=["prefix", "year"],
+                               set_={"last_serial": DiaryCounter.last_serial + 1})
         .returning(DiaryCounter.last_serial)
     ).scalar_one()
     return f"{prefix}/{year}:{serial}"

@@ -110,17 +110,18 @@ class CaseRunner:
                                 script_engine=self._script_engine(case_type, directory, effects))
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(_flow_data(report, diagram))
-        return _Filing(case_type, report, directory.unit(report["unit"]).id, self._advance(workflow, diagram, effects))
+        return _Filing(case_type, report, directory.unit(report["unit"]).id, directory.diary_prefix(),
+                       self._advance(workflow, diagram, effects))
 
     def _write_filing(self, session: Session, filing: "_Filing", actor: str | None,
                       links: tuple[tuple[str, str], ...]) -> Case:
         case_type, report, now = filing.case_type, filing.report, self.clock.now()
         case = Case(
-            diary_number=next_diary_number(session, Directory(session).diary_prefix(), self.clock.today().year),
+            diary_number=next_diary_number(session, filing.diary_prefix, self.clock.today().year),
             case_type=case_type.id, unit_id=filing.unit_id, status="open",
             received_on=date.fromisoformat(report["received_on"]), reported_by=actor,
             concerns_person_id=report.get("concerns_person"),
-            diagram_version_id=self._version_ids[case_type.id], state=b"", data={"report": report},
+            diagram_version_id=self._version_ids[case_type.id], state=filing.outcome.state, data={"report": report},
             assignees={}, created_at=now, updated_at=now,
         )
         session.add(case)
@@ -414,6 +415,7 @@ class _Filing:
     case_type: CaseType
     report: dict
     unit_id: str
+    diary_prefix: str
     outcome: _Outcome
 
 

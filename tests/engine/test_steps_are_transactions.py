@@ -1,11 +1,13 @@
 """A step commits whole or not at all; concurrent steps conflict cleanly; history cannot be edited."""
 import threading
+from datetime import datetime
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from demo.lex_sarah import CaseDriver
+from engine.clock import STOCKHOLM
 from engine.diagrams import DiagramStore
 from engine.errors import Conflict, LexflowError
 from engine.models import Case, Deadline, HistoryEvent, OpenTask
@@ -125,6 +127,12 @@ def test_concurrent_filing_gives_serials_without_gaps_or_duplicates(cases):
 
     assert errors == []
     assert sorted(int(n.rsplit(":", 1)[1]) for n in numbers) == list(range(1, 31))
+
+
+def test_serials_count_from_one_each_year(cases, clock):
+    last_of_2026 = cases.file()
+    clock.set(datetime(2027, 1, 4, 9, 0, tzinfo=STOCKHOLM))
+    assert [last_of_2026, cases.file(), cases.file()] == ["SOCN/2026:1", "SOCN/2027:1", "SOCN/2027:2"]
 
 
 @pytest.mark.parametrize("statement", [
