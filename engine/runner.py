@@ -14,7 +14,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import case as sql_case, or_, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import access, actions, diagram_versions, history, state, tracking
@@ -376,13 +376,14 @@ class CaseRunner:
             return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status,
                             case.received_on, case.version, sight, {}, tasks, [], [])
         deadlines = list(session.scalars(select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)))
-        # Links both ways in one statement: those from this case first, then those to it.
-        outgoing, other = CaseLink.source_case_id == case.id, aliased(Case)
+        # Links both ways in one statement: those from this case first, then those to it. The
+        # case joined is the other end of each link (no alias: building one is dear, per call).
+        outgoing = CaseLink.source_case_id == case.id
         links = [(relation if from_here else f"{relation} (från)", diary_number)
                  for relation, from_here, diary_number in session.execute(
-                     select(CaseLink.relation, outgoing, other.diary_number)
-                     .join(other, other.id == sql_case((outgoing, CaseLink.target_case_id),
-                                                       else_=CaseLink.source_case_id))
+                     select(CaseLink.relation, outgoing, Case.diary_number)
+                     .join(Case, Case.id == sql_case((outgoing, CaseLink.target_case_id),
+                                                     else_=CaseLink.source_case_id))
                      .where(or_(outgoing, CaseLink.target_case_id == case.id))
                      .order_by(outgoing.desc(), CaseLink.id))]
         return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status, case.received_on,
