@@ -48,7 +48,7 @@ def sight(directory: Directory, person_id: str, case: Case) -> Sight:
         return Sight.NONE
     if person_id in case.assignees.values():
         return Sight.FULL
-    if any(directory.holds(person_id, role, case.unit) for role in CASE_READING_ROLES):
+    if directory.holds_any(person_id, CASE_READING_ROLES, case.unit):
         return Sight.FULL
     if any(d.person_id == person_id or (d.role and directory.holds(person_id, d.role, case.unit))
            for d in _delegations_for(directory, case.case_type)):

@@ -104,7 +104,7 @@ class Decision:
 
 
 def may_list(directory: Directory, person: str) -> bool:
-    return any(directory.holds(person, role) for role in REPORTING_ROLES)
+    return directory.holds_any(person, REPORTING_ROLES)
 
 
 def list_decisions(db: Database, clock: Clock, person: str, period: Period, purpose: str = "list") -> list[Decision]:

@@ -259,16 +259,20 @@ class Directory:
     def holds(self, person_id: str, role: str, unit: Unit | None = None) -> bool:
         """Does the person hold the role for this unit (directly, through its department,
         or organisation-wide)? Without a unit: for any unit at all."""
-        query = self._role_holders(role, unit).where(RoleAssignment.person_id == person_id)
+        return self.holds_any(person_id, (role,), unit)
+
+    def holds_any(self, person_id: str, roles: tuple[str, ...], unit: Unit | None = None) -> bool:
+        """`holds` for any of the roles, in one question."""
+        query = self._role_holders(roles, unit).where(RoleAssignment.person_id == person_id)
         return self.session.scalar(query.limit(1)) is not None
 
     def holders(self, role: str, unit: Unit) -> list[str]:
         """Everyone who holds the role for this unit, by person id."""
-        return sorted(set(self.session.scalars(self._role_holders(role, unit))))
+        return sorted(set(self.session.scalars(self._role_holders((role,), unit))))
 
     @staticmethod
-    def _role_holders(role: str, unit: Unit | None):
-        query = select(RoleAssignment.person_id).where(RoleAssignment.role == role)
+    def _role_holders(roles: tuple[str, ...], unit: Unit | None):
+        query = select(RoleAssignment.person_id).where(RoleAssignment.role.in_(roles))
         return query if unit is None else query.where(applies_to(unit))
 
     def roles_of(self, person_id: str) -> list[RoleAssignment]:

@@ -14,7 +14,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import case as sql_case, or_, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import access, actions, diagram_versions, history, state, tracking
@@ -265,7 +265,8 @@ class CaseRunner:
     def _find(self, session: Session, ref: str) -> Case:
         column = Case.id if str(ref).isdigit() else Case.diary_number
         value = int(ref) if str(ref).isdigit() else ref
-        case = session.scalar(select(Case).where(column == value))
+        # Its unit comes along: every check of who may read or work the case asks for it.
+        case = session.scalar(select(Case).options(joinedload(Case.unit)).where(column == value))
         if case is None:
             raise NotFound(f"inget ärende {ref}")
         return case
