@@ -401,8 +401,8 @@ class _Effects:
 
 @dataclass(frozen=True)
 class _Outcome:
-    """A workflow run as far as it goes, with what its scripts asked for and its state dumped:
-    worked out before the transaction that saves it."""
+    """A workflow run as far as it goes, with what its scripts asked for and its state dumped,
+    for `_save` to write (a filing or a completion works it out before its transaction)."""
 
     diagram: Diagram
     workflow: BpmnWorkflow
