@@ -285,7 +285,8 @@ class AccessLogEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     person_id: Mapped[str] = mapped_column(String(64), index=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # Not a foreign key: its check would lock each case a reader is shown (migration 0011).
+    case_id: Mapped[int] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(Integer, unique=True)
     hash: Mapped[str] = mapped_column(String(64))

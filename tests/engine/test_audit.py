@@ -231,3 +231,21 @@ def test_the_migration_chains_existing_rows_as_the_engine_does(cli, cases, runne
         command.upgrade(config, "0008")
     assert ([e.hash for e in history_of(db, case)], [r.hash for r in reads_in_log(db)]) == hashes
     assert cli("audit", "verify").exit_code == 0
+
+
+def test_the_access_log_is_kept_and_stays_append_only_when_its_case_key_is_dropped(cli, cases, runner, db):
+    # On SQLite migration 0011 copies the table, which drops its triggers with the old one.
+    case = walked_case(cases)
+    runner.show_case(case, "erik")
+    reads = [(r.case_id, r.seq, r.hash) for r in reads_in_log(db)]
+    with db.engine.begin() as connection:
+        config = alembic_config(db.url)
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+        command.upgrade(config, "0011")
+    assert [(r.case_id, r.seq, r.hash) for r in reads_in_log(db)] == reads
+    for statement in ("UPDATE access_log SET person_id = 'anna' WHERE seq = 1", "DELETE FROM access_log WHERE seq = 1"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with db.engine.begin() as sql:
+                sql.execute(text(statement))
+    assert cli("audit", "verify").exit_code == 0
