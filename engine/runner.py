@@ -15,7 +15,6 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import case as sql_case, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine import access, actions, diagram_versions, history, state, tracking
 from engine.access import Sight
@@ -141,17 +140,14 @@ class CaseRunner:
         # The step is worked out on a snapshot, and the transaction (on SQLite the write lock)
         # only writes it, if the case is still as it was read; if another step came between,
         # the step is worked out again on what that one left.
-        try:
-            for _ in range(STEP_ATTEMPTS):
-                with self.db.snapshot() as session:
-                    step = self._prepare_completion(session, case_ref, task_name, data, actor, expected_version)
-                with self.db.unit_of_work() as session:
-                    if self._write_completion(session, case_ref, step, actor):
-                        break
-            else:
-                raise Conflict(f"ärendet {case_ref} ändras av andra just nu; försök igen")
-        except StaleDataError as error:
-            raise Conflict(f"ärendet {case_ref} ändrades av någon annan samtidigt; läs om det") from error
+        for _ in range(STEP_ATTEMPTS):
+            with self.db.snapshot() as session:
+                step = self._prepare_completion(session, case_ref, task_name, data, actor, expected_version)
+            with self.db.unit_of_work() as session:
+                if self._write_completion(session, case_ref, step, actor):
+                    break
+        else:
+            raise Conflict(f"ärendet {case_ref} ändras av andra just nu; försök igen")
         with self.db.snapshot() as session:
             case = self._find(session, case_ref)
             # Who did a step may lose the case with it (MAS, the klagomålsdelegation); they
@@ -180,7 +176,9 @@ class CaseRunner:
 
     def _write_completion(self, session: Session, case_ref: str, step: "_Completion", actor: str) -> bool:
         """Write the step, unless the case has changed since it was worked out (False)."""
-        case = self._find(session, case_ref)
+        # Locked (PostgreSQL): a step being written meanwhile is waited for and then seen here,
+        # so this one is worked out again instead of failing at its UPDATE.
+        case = self._find(session, case_ref, lock=True)
         if case.version != step.version:
             return False
         now, task_name, form = self.clock.now(), step.task_name, step.form
@@ -262,11 +260,12 @@ class CaseRunner:
         except KeyError:
             raise NotFound(f"okänd ärendetyp {case_type_id!r}; finns: {', '.join(self.diagrams.case_types)}") from None
 
-    def _find(self, session: Session, ref: str) -> Case:
+    def _find(self, session: Session, ref: str, lock: bool = False) -> Case:
         column = Case.id if str(ref).isdigit() else Case.diary_number
         value = int(ref) if str(ref).isdigit() else ref
         # Its unit comes along: every check of who may read or work the case asks for it.
-        case = session.scalar(select(Case).options(joinedload(Case.unit)).where(column == value))
+        query = select(Case).options(joinedload(Case.unit)).where(column == value)
+        case = session.scalar(query.with_for_update(of=Case) if lock else query)
         if case is None:
             raise NotFound(f"inget ärende {ref}")
         return case

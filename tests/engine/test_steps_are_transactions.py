@@ -95,6 +95,68 @@ def test_a_step_overtaken_by_another_is_worked_out_again_on_what_that_one_left(c
     assert [task.name for task in view.tasks] == ["assign_investigator"]
 
 
+
+def test_on_postgresql_a_step_waits_for_the_one_being_written_and_is_worked_out_again(cases, services, runner,
+                                                                                     monkeypatch):
+    # `protect` and `register` are worked out side by side; `register` is written first and
+    # keeps its transaction open until `protect`'s write is waiting for the case.
+    if services.db.engine.dialect.name != "postgresql":
+        pytest.skip("on SQLite writers wait for each other before they read (the write lock)")
+    case = cases.file()
+    prepare, write = CaseRunner._prepare_completion, CaseRunner._write_completion
+    both_prepared, register_written = threading.Barrier(2), threading.Event()
+    prepared = []
+
+    def side_by_side(self, session, case_ref, task_name, *args):
+        step = prepare(self, session, case_ref, task_name, *args)
+        prepared.append(task_name)
+        if prepared.count(task_name) == 1:
+            both_prepared.wait(timeout=30)
+        return step
+
+    def register_first(self, session, case_ref, step, actor):
+        if step.task_name == "protect":
+            register_written.wait(timeout=30)
+            return write(self, session, case_ref, step, actor)
+        written = write(self, session, case_ref, step, actor)
+        session.flush()
+        register_written.set()
+        wait_for_a_lock_wait(services)
+        return written
+
+    monkeypatch.setattr(CaseRunner, "_prepare_completion", side_by_side)
+    monkeypatch.setattr(CaseRunner, "_write_completion", register_first)
+    outcomes = {}
+
+    def complete(task_name):
+        try:
+            outcomes[task_name] = [task.name for task in cases.complete(case, task_name).tasks]
+        except LexflowError as error:
+            outcomes[task_name] = error
+
+    threads = [threading.Thread(target=complete, args=(name,)) for name in ("register", "protect")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes["protect"] == ["assign_investigator"], outcomes
+    assert prepared == ["register", "protect", "protect"] or prepared == ["protect", "register", "protect"]
+    completed = [e.task for e in runner.case_history(case, "rita") if e.action == "task.completed"]
+    assert completed == ["register", "protect"]
+
+
+def wait_for_a_lock_wait(services):
+    """Until another connection of this database waits for a row lock (PostgreSQL)."""
+    with services.db.engine.connect() as sql:
+        for _ in range(3000):
+            if sql.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                               "AND wait_event_type = 'Lock'")):
+                return
+            sql.rollback()  # a new snapshot of the statistics next time
+            threading.Event().wait(0.01)
+    raise AssertionError("no step waited for the case")
+
 def test_a_stale_version_is_refused(cases, runner):
     case = cases.file()
     version = runner.show_case(case, "erik").version
