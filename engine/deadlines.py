@@ -63,7 +63,8 @@ class DeadlineSweeper:
 
     def sweep(self) -> Sweep:
         result = Sweep()
-        with self.db.unit_of_work() as session:
+        # Only read: on SQLite a snapshot leaves the write lock to the steps being filed meanwhile.
+        with self.db.snapshot() as session:
             due = list(session.scalars(self.due_query(self.clock.now())))
         for reminder_id in due:
             try:
@@ -78,7 +79,7 @@ class DeadlineSweeper:
         return result
 
     def _remind_action_owners(self, result: Sweep) -> None:
-        with self.db.unit_of_work() as session:
+        with self.db.snapshot() as session:
             due = actions.awaiting_reminder(session, self.clock.now())
         for action_id in due:
             try:
@@ -93,7 +94,7 @@ class DeadlineSweeper:
         """When the next reminder comes due. Ones already due but not fired (they failed) are
         left to the periodic sweep, so a failing reminder cannot make the sweep spin."""
         now = self.clock.now()
-        with self.db.unit_of_work() as session:
+        with self.db.snapshot() as session:
             times = [session.scalar(select(func.min(Reminder.fire_at))
                                     .where(Reminder.status == "pending", Reminder.fire_at > now)),
                      actions.next_reminder_at(session, now)]
