@@ -1,5 +1,6 @@
 """A step commits whole or not at all; concurrent steps conflict cleanly; history cannot be edited."""
 import threading
+import time
 from datetime import datetime
 
 import pytest
@@ -95,7 +96,6 @@ def test_a_step_overtaken_by_another_is_worked_out_again_on_what_that_one_left(c
     assert [task.name for task in view.tasks] == ["assign_investigator"]
 
 
-
 def test_on_postgresql_a_step_waits_for_the_one_being_written_and_is_worked_out_again(cases, services, runner,
                                                                                      monkeypatch):
     # `protect` and `register` are worked out side by side; `register` is written first and
@@ -154,8 +154,9 @@ def wait_for_a_lock_wait(services):
                                "AND wait_event_type = 'Lock'")):
                 return
             sql.rollback()  # a new snapshot of the statistics next time
-            threading.Event().wait(0.01)
+            time.sleep(0.01)
     raise AssertionError("no step waited for the case")
+
 
 def test_a_stale_version_is_refused(cases, runner):
     case = cases.file()
