@@ -187,10 +187,10 @@ def list_actions(db: Database, clock: Clock, person: str, filters: ActionFilter 
     with history.reading(db) as session:
         clauses = _clauses(session, person)
         conditions = [_visible(clauses, person), *_conditions(filters, clauses, clock.today())]
-        total = session.scalar(select(func.count()).select_from(Action).where(*conditions))
+        total, exact = paging.count(session, select(Action.id).where(*conditions), page, page_size)
         found = list(session.scalars(select(Action).where(*conditions).order_by(Action.due_on, Action.id)
                                      .limit(page_size).offset((page - 1) * page_size)))
-        return Page(_views(session, clauses, person, found, clock, "actions"), total, page, page_size)
+        return Page(_views(session, clauses, person, found, clock, "actions"), total, exact, page, page_size)
 
 
 def show_action(db: Database, clock: Clock, person: str, action_id: int) -> ActionDetail:

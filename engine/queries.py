@@ -93,7 +93,7 @@ def list_cases(db: Database, clock: Clock, person: str, filters: CaseFilter = Ca
         directory.person(person)
         sight = access.sight_clauses(directory, person)
         conditions = [sight.readable, *_conditions(session, filters)]
-        total = session.scalar(select(func.count()).select_from(Case).where(*conditions))
+        total, exact = paging.count(session, select(Case.id).where(*conditions), page, page_size)
         # The page's ids first, so that the rest is asked of those cases alone.
         ids = list(session.scalars(select(Case.id).where(*conditions)
                                    .order_by(Case.received_on.desc(), Case.id.desc())
@@ -109,7 +109,7 @@ def list_cases(db: Database, clock: Clock, person: str, filters: CaseFilter = Ca
         now = clock.now()
         history.record_reads(session, ids, now, person, "list")
         summaries = [_summary(rows[case_id], steps.get(case_id, ()), now) for case_id in ids]
-        return Page(summaries, total, page, page_size)
+        return Page(summaries, total, exact, page, page_size)
 
 
 def list_deadlines(db: Database, clock: Clock, person: str, overdue: bool = False,
@@ -126,11 +126,11 @@ def list_deadlines(db: Database, clock: Clock, person: str, overdue: bool = Fals
             conditions.append(Deadline.due_at <= now)
         found = (select(Case.id, Case.diary_number, Deadline.kind, Deadline.label, Deadline.guarded_task,
                         Deadline.due_at, Deadline.status).join(Deadline, Deadline.case_id == Case.id).where(*conditions))
-        total = session.scalar(found.with_only_columns(func.count(Deadline.id)))
+        total, exact = paging.count(session, found.with_only_columns(Deadline.id), page, page_size)
         deadlines = [CaseDeadline(*row) for row in session.execute(
             found.order_by(Deadline.due_at, Deadline.id).limit(page_size).offset((page - 1) * page_size))]
         history.record_reads(session, list(dict.fromkeys(d.case_id for d in deadlines)), now, person, "deadlines")
-        return Page(deadlines, total, page, page_size)
+        return Page(deadlines, total, exact, page, page_size)
 
 
 def list_tasks(db: Database, clock: Clock, person: str, page: int = 1, page_size: int = 50) -> Page[InboxTask]:
@@ -149,14 +149,14 @@ def list_tasks(db: Database, clock: Clock, person: str, page: int = 1, page_size
                    .order_by(Deadline.due_at, Deadline.id).limit(1).correlate(OpenTask).scalar_subquery())
         found = (select(Case.diary_number, Case.case_type, Case.unit_id, OpenTask)
                  .join(Case, Case.id == OpenTask.case_id).where(access.work_clause(directory, person)))
-        total = session.scalar(found.with_only_columns(func.count(OpenTask.id)))
+        total, exact = paging.count(session, found.with_only_columns(OpenTask.id), page, page_size)
         rows = session.execute(found.add_columns(Deadline).outerjoin(Deadline, Deadline.id == soonest)
                                .order_by(Deadline.due_at.asc().nulls_last(), OpenTask.ready_since, Case.id,
                                          OpenTask.id)
                                .limit(page_size).offset((page - 1) * page_size)).all()
         case_ids = list(dict.fromkeys(row.OpenTask.case_id for row in rows))
         history.record_reads(session, case_ids, clock.now(), person, "tasks")
-        return Page([InboxTask(*row) for row in rows], total, page, page_size)
+        return Page([InboxTask(*row) for row in rows], total, exact, page, page_size)
 
 
 def case_id(db: Database, diary_number: str) -> int:

@@ -277,7 +277,7 @@ def _every_row(listing):
     for number in itertools.count(1):
         page = listing(page=number, page_size=paging.MAX_PAGE_SIZE)
         yield from page.items
-        if number >= page.pages:
+        if not page.has_next:
             return
 
 

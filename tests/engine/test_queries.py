@@ -92,8 +92,21 @@ def test_pages_are_newest_received_first_and_count_every_match(cases, listing, d
     by_received = [filed[1], filed[3], filed[2], filed[4], filed[0]]
     first, second, third = (listing("erik", page=n, page_size=2) for n in (1, 2, 3))
     assert numbers(first) + numbers(second) + numbers(third) == by_received
-    assert (first.total, first.page, first.page_size) == (5, 1, 2)
+    assert (first.total, first.total_exact, first.page, first.page_size) == (5, True, 1, 2)
+    assert [page.has_next for page in (first, second, third)] == [True, True, False]
     assert listing("erik", page=4, page_size=2).items == []
+
+
+def test_a_count_stops_past_the_page_and_says_there_is_more(cases, listing, days_ago, monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 3)
+    filed = [cases.file(received_on=days_ago(n), noticed_on=days_ago(n), occurred_on=days_ago(n + 1))
+             for n in range(5)]
+    first, second, third = (listing("erik", page=n, page_size=2) for n in (1, 2, 3))
+    # Page 1 counts to 3 and finds more; page 2 to its end, 4, and finds more; page 3 to 6.
+    assert (first.total, first.total_exact, first.pages, first.has_next) == (3, False, 2, True)
+    assert (second.total, second.total_exact, second.pages, second.has_next) == (4, False, 3, True)
+    assert (third.total, third.total_exact, third.has_next) == (5, True, False)
+    assert numbers(first) + numbers(second) + numbers(third) == filed
 
 
 def test_the_filters_combine(cases, listing, days_ago):

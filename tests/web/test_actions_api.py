@@ -92,7 +92,7 @@ def test_someone_without_sight_gets_403_and_never_the_action(api, proposed):
         response = api("lena", method, url, json=body)
         assert_error(response, 403)
         assert "Ny rutin" not in response.get_data(as_text=True)
-    assert api("lena", "GET", f"{V1}/actions").json == {"items": [], "total": 0, "page": 1, "page_size": 50}
+    assert api("lena", "GET", f"{V1}/actions").json == {"items": [], "total": 0, "total_exact": True, "page": 1, "page_size": 50}
     assert_error(api("erik", "GET", f"{V1}/actions/99"), 404)
     assert api("erik", "GET", f"{V1}/actions/1").json["status"] == "not_started"
 

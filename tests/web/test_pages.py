@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 import workflows
 from demo.lex_sarah import SERIOUS_PATH
-from engine import actions, queries
+from engine import actions, paging, queries
 from engine.errors import NotFound
 from engine.models import AccessLogEntry
-from web.pages import admin as admin_page, tasks as tasks_page
+from web.pages import admin as admin_page, cases as cases_page, tasks as tasks_page
 from tests.web.page_client import PageClient, checked, field_value, selected
 
 
@@ -299,6 +299,18 @@ def test_the_case_list_shows_what_i_may_read(app, browser, cases):
     lena = PageClient(app)
     lena.sign_in("lena")
     assert "0 ärenden" in lena.get("/arenden").text
+
+
+def test_the_case_list_says_more_where_it_stopped_counting(browser, cases, monkeypatch):
+    monkeypatch.setattr(cases_page, "PAGE_SIZE", 2)
+    monkeypatch.setattr(paging, "COUNT_LIMIT", 3)
+    filed = [cases.file() for _ in range(5)]
+    browser.sign_in("erik")
+    first, second, third = (browser.get(f"/arenden?page={n}").text for n in (1, 2, 3))
+    assert "Fler än 3 ärenden" in first and "Sida 1 av minst 2" in first and "?page=2" in first
+    assert "Fler än 4 ärenden" in second and "Sida 2 av minst 3" in second and "?page=3" in second
+    assert "5 ärenden" in third and "Sida 3 av 3" in third and "Nästa →" not in third
+    assert filed[0] in third and not any(number in third for number in filed[1:])
 
 
 def test_the_case_list_filters_by_status(browser, cases):

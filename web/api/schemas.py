@@ -13,7 +13,7 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate
 import workflows
 from engine.access import Sight
 from engine.clock import STOCKHOLM
-from engine.paging import MAX_PAGE_SIZE
+from engine.paging import COUNT_LIMIT, MAX_PAGE_SIZE
 
 # Ids are 32-bit in PostgreSQL; larger numbers name no case.
 MAX_ID = 2**31 - 1
@@ -208,7 +208,10 @@ class CaseSummarySchema(CaseStatusSchema):
 
 
 class PageSchema(Schema):
-    total = fields.Integer(required=True, metadata={"description": "How many there are on all pages."})
+    total = fields.Integer(required=True, metadata={
+        "description": f"How many there are on all pages, counted up to {COUNT_LIMIT} (or to this page's end)."})
+    total_exact = fields.Boolean(required=True, metadata={
+        "description": "False when more than `total` match: there is a next page."})
     page = fields.Integer(required=True)
     page_size = fields.Integer(required=True)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, render_template, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from engine import paging
 from engine.clock import STOCKHOLM
 from engine.models import AccessLogEntry, Case
 from engine.paging import Page
@@ -46,10 +47,10 @@ def access_log():
     with services().db.snapshot() as session:
         found = select(AccessLogEntry, Case.diary_number).join(Case, Case.id == AccessLogEntry.case_id).where(
             *conditions)
-        total = session.scalar(select(func.count()).select_from(found.subquery()))
+        total, exact = paging.count(session, found.with_only_columns(AccessLogEntry.id), page, PAGE_SIZE)
         rows = session.execute(found.order_by(AccessLogEntry.at.desc(), AccessLogEntry.id.desc())
                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    return render_template("admin/access_log.html", found=Page(rows, total, page, PAGE_SIZE), errors=errors,
+    return render_template("admin/access_log.html", found=Page(rows, total, exact, page, PAGE_SIZE), errors=errors,
                            reads=READS, search={"person": person or "", "diary_number": diary_number,
                                                 "from": args.get("from", ""), "to": args.get("to", "")})
 

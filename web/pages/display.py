@@ -10,6 +10,7 @@ import workflows
 from engine.clock import STOCKHOLM
 from engine.models import Deadline
 from engine.tracking import OPEN_DEADLINES, due_time, last_day, lateness, local_time
+from web import report_formats
 from web.services import services
 
 CASE_STATUSES = {"open": "Öppet", "closed": "Avslutat"}
@@ -47,3 +48,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda status: CASE_STATUSES.get(status, status), "case_status")
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(due_time, "due_time")
+    app.add_template_filter(report_formats.number, "number")
