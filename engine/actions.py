@@ -286,12 +286,6 @@ def link_case(db: Database, clock: Clock, person: str, action_id: int, diary_num
                 f"Åtgärd {_named(action)} kopplad till {case.diary_number}", after={"case": case.diary_number})
 
 
-def overdue(today: date) -> ColumnElement[bool]:
-    """An action is late when it is not done and the day it was due has passed (`_is_overdue`
-    says the same of one action)."""
-    return and_(Action.status != "done", Action.due_on < today)
-
-
 # -- internals ----------------------------------------------------------------------------
 
 def _unreminded() -> ColumnElement[bool]:
@@ -302,10 +296,6 @@ def _reminder_day(now: datetime) -> date:
     """The last due date whose reminder time has come."""
     local = now.astimezone(STOCKHOLM)
     return local.date() if local.time() >= REMIND_AT else local.date() - timedelta(days=1)
-
-
-def _is_overdue(action: Action, today: date) -> bool:
-    return action.status != "done" and action.due_on < today
 
 
 def _check_owner(session: Session, directory: Directory, action: Action, owner_id: str) -> None:
@@ -361,7 +351,7 @@ def _conditions(filters: ActionFilter, clauses: SightClauses, today: date) -> li
     if filters.owner is not None:
         conditions.append(Action.owner_id == filters.owner)
     if filters.overdue:
-        conditions.append(overdue(today))
+        conditions.append(Action.is_late(today))
     if filters.case is not None:
         conditions.append(_serves_readable_case(clauses, ActionCase.case_id == filters.case))
     return conditions
@@ -390,7 +380,7 @@ def _views(session: Session, clauses: SightClauses, person: str, actions: list[A
             readable[row.action_id].append(LinkedCase(row.id, row.diary_number))
     today = clock.today()
     return [ActionView(a.id, a.description, a.owner_id, a.due_on, a.follow_up_on, a.status, a.version, a.created_at,
-                       a.created_by, _is_overdue(a, today), tuple(readable[a.id]))
+                       a.created_by, a.is_late(today), tuple(readable[a.id]))
             for a in actions]
 
 

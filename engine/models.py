@@ -12,6 +12,7 @@ from sqlalchemy import (
     Text, TypeDecorator, Unicode, UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -381,6 +382,12 @@ class Action(Base):
     reminded_for: Mapped[date | None] = mapped_column(Date)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @hybrid_method
+    def is_late(self, today: date):
+        """Not done, and the day it was due has passed. Of an action, true or false; of the
+        class, the same rule as a condition for SQL, so listings and reports filter by it."""
+        return (self.status != "done") & (self.due_on < today)
 
 
 class ActionCase(Base):

@@ -25,7 +25,7 @@ class ActionTable:
     def compute(self, source: Source) -> Table:
         # From the actions to their cases (few to many), each action once per period.
         served = (select(source.span().label("span"), Action.id, Action.status,
-                         actions.overdue(source.today).label("late"))
+                         Action.is_late(source.today).label("late"))
                   .select_from(ActionCase).join(CaseFacts, CaseFacts.case_id == ActionCase.case_id)
                   .join(Action, Action.id == ActionCase.action_id)
                   .where(*source.counted(*self.case_types, looked_up=True), source.in_a_span()).distinct().subquery())
