@@ -37,10 +37,14 @@ from engine.paging import Page
 
 STATUSES = {"not_started": "Ej påbörjad", "in_progress": "Pågår", "done": "Klar"}
 # The kinds of event an action writes into its cases' history.
-EVENTS = ("action.created", "action.status_changed", "action.replanned", "action.linked", "action.reminded")
+EVENTS = ("action.created", "action.status_changed", "action.replanned", "action.linked", "action.reminded",
+          "action.escalated")
 UNFINISHED = tuple(status for status in STATUSES if status != "done")
 SHORT = 60  # characters of an action's description that name it in a case's history
 REMIND_AT = time(7, 0)  # Stockholm time: on the day an action is due, its owner is reminded then
+# The avdelningschef owns the follow-up of action plans (domain: roles): an action still not done
+# this long after its due date is brought to them, at REMIND_AT.
+ESCALATE_AFTER = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -136,30 +140,36 @@ def unfinished_by_owner(session: Session, case: Case) -> dict[str, list[Action]]
     return owned
 
 
-# -- reminders of the day an action is due (run by the deadline sweep) ----------------------
+# -- reminders of the day an action is due, and of late ones (run by the deadline sweep) ------
 
 def awaiting_reminder(session: Session, now: datetime) -> list[int]:
     """The actions not done whose owner has not been reminded of their due date, which has
     come (from REMIND_AT that day), the soonest due first. Found by the (status, due_on) index."""
-    return list(session.scalars(select(Action.id).where(_unreminded(), Action.due_on <= _reminder_day(now))
-                                .order_by(Action.due_on, Action.id)))
+    return _awaiting(session, Action.reminded_for, _reminder_day(now))
+
+
+def awaiting_escalation(session: Session, now: datetime) -> list[int]:
+    """The actions not done that are ESCALATE_AFTER past their due date (from REMIND_AT that
+    day) and not yet brought to the avdelningschef for that date, the soonest due first."""
+    return _awaiting(session, Action.escalated_for, _reminder_day(now) - ESCALATE_AFTER)
 
 
 def next_reminder_at(session: Session, now: datetime) -> datetime | None:
-    """When the next owner is to be reminded of an action that is not due yet."""
-    due_on = session.scalar(select(func.min(Action.due_on)).where(_unreminded(), Action.due_on > _reminder_day(now)))
-    return None if due_on is None else datetime.combine(due_on, REMIND_AT, STOCKHOLM)
+    """When the next owner is to be reminded of an action, or the next late one escalated."""
+    day, times = _reminder_day(now), []
+    for noticed_for, wait in ((Action.reminded_for, timedelta(0)), (Action.escalated_for, ESCALATE_AFTER)):
+        due_on = session.scalar(select(func.min(Action.due_on))
+                                .where(_unnoticed(noticed_for), Action.due_on > day - wait))
+        if due_on is not None:
+            times.append(datetime.combine(due_on + wait, REMIND_AT, STOCKHOLM))
+    return min(times, default=None)
 
 
 def remind_owner(session: Session, action_id: int, now: datetime) -> bool:
     """Within the caller's transaction: tell the action's owner that it is due, in a message and
     in the history of its cases. Once per due date: the reminder is claimed by a conditional
     UPDATE that only one transaction can win. False if it is not awaiting one (any more)."""
-    # The version stays as it is: a reminder changes nothing that someone editing the plan must reread.
-    claimed = session.execute(
-        update(Action).where(Action.id == action_id, _unreminded(), Action.due_on <= _reminder_day(now))
-        .values(reminded_for=Action.due_on).execution_options(synchronize_session=False)).rowcount
-    if not claimed:
+    if not _claim(session, action_id, Action.reminded_for, _reminder_day(now)):
         return False
     action = session.get(Action, action_id)
     owner = Directory(session).person(action.owner_id)
@@ -173,6 +183,37 @@ def remind_owner(session: Session, action_id: int, now: datetime) -> bool:
     _record(session, action, now, None, "action.reminded",
             f"Påminnelse till {owner.name} om åtgärd {_named(action)}, klart senast {due}",
             after={"owner": owner.id, "due_on": due})
+    return True
+
+
+def escalate(session: Session, action_id: int, now: datetime) -> bool:
+    """Within the caller's transaction: tell the avdelningschef of each of the action's cases'
+    units that it is late, in a message and in the history of its cases. Once per due date,
+    claimed as a reminder is; nobody is told of a case about themselves. False if it is not
+    awaiting escalation (any more)."""
+    if not _claim(session, action_id, Action.escalated_for, _reminder_day(now) - ESCALATE_AFTER):
+        return False
+    action = session.get(Action, action_id)
+    directory = Directory(session)
+    cases = list(session.scalars(select(Case).join(ActionCase, ActionCase.case_id == Case.id)
+                                 .where(ActionCase.action_id == action.id).order_by(Case.id)))
+    told_of = defaultdict(list)  # each chief's cases: those of their units, none about them
+    for case in cases:
+        for chief in directory.holders("avdelningschef", case.unit):
+            if chief != case.concerns_person_id:
+                told_of[chief].append(case.diary_number)
+    owner, due = directory.person(action.owner_id), action.due_on.isoformat()
+    chiefs = [directory.person(chief) for chief in sorted(told_of)]
+    for chief in chiefs:
+        outbox.queue(session, chief, f"Försenad åtgärd: skulle ha varit klar senast {due}",
+                     f"Hej {chief.name},\n\nÅtgärden ”{action.description}” i {', '.join(told_of[chief.id])} "
+                     f"skulle ha varit klar senast {due} och är inte klar. Ansvarig är {owner.name}.\n\n"
+                     "Logga in i lexflow för att se åtgärden och följa upp den.\n",
+                     now, action_id=action.id)
+    told = ", ".join(chief.name for chief in chiefs) or "ingen avdelningschef att meddela"
+    _record(session, action, now, None, "action.escalated",
+            f"Försenad åtgärd {_named(action)}, klart senast {due}: meddelat {told}",
+            after={"notified": [chief.id for chief in chiefs], "due_on": due})
     return True
 
 
@@ -288,8 +329,24 @@ def link_case(db: Database, clock: Clock, person: str, action_id: int, diary_num
 
 # -- internals ----------------------------------------------------------------------------
 
-def _unreminded() -> ColumnElement[bool]:
-    return and_(Action.status.in_(UNFINISHED), or_(Action.reminded_for.is_(None), Action.reminded_for != Action.due_on))
+def _unnoticed(noticed_for) -> ColumnElement[bool]:
+    """Not done, and nobody told yet of its present due date (`noticed_for`: reminded_for or
+    escalated_for, the due date they were told of)."""
+    return and_(Action.status.in_(UNFINISHED), or_(noticed_for.is_(None), noticed_for != Action.due_on))
+
+
+def _awaiting(session: Session, noticed_for, last_due: date) -> list[int]:
+    return list(session.scalars(select(Action.id).where(_unnoticed(noticed_for), Action.due_on <= last_due)
+                                .order_by(Action.due_on, Action.id)))
+
+
+def _claim(session: Session, action_id: int, noticed_for, last_due: date) -> bool:
+    """Mark the action told of its due date by a conditional UPDATE that only one transaction
+    can win. The version stays as it is: telling changes nothing that someone editing the plan
+    must reread."""
+    return bool(session.execute(
+        update(Action).where(Action.id == action_id, _unnoticed(noticed_for), Action.due_on <= last_due)
+        .values({noticed_for: Action.due_on}).execution_options(synchronize_session=False)).rowcount)
 
 
 def _reminder_day(now: datetime) -> date:

@@ -45,11 +45,12 @@ class Sweep:
     fired: list[int] = field(default_factory=list)  # reminders of deadlines
     retry: list[int] = field(default_factory=list)
     actions_reminded: list[int] = field(default_factory=list)  # actions whose owner was reminded
+    actions_escalated: list[int] = field(default_factory=list)  # late actions told to the avdelningschef
     actions_retry: list[int] = field(default_factory=list)
 
     @property
     def sent(self) -> bool:
-        return bool(self.fired or self.actions_reminded)
+        return bool(self.fired or self.actions_reminded or self.actions_escalated)
 
 
 class DeadlineSweeper:
@@ -75,19 +76,25 @@ class DeadlineSweeper:
                 # the reminder is still pending and the next sweep tries again.
                 log.warning("reminder %s not fired: %s", reminder_id, error)
                 result.retry.append(reminder_id)
-        self._remind_action_owners(result)
+        self._tell_about_actions(result)
         return result
 
-    def _remind_action_owners(self, result: Sweep) -> None:
+    def _tell_about_actions(self, result: Sweep) -> None:
+        """Remind the owners of actions due and escalate those long late, each action in a
+        transaction of its own."""
+        now = self.clock.now()
         with self.db.snapshot() as session:
-            due = actions.awaiting_reminder(session, self.clock.now())
-        for action_id in due:
+            due = [*((actions.remind_owner, result.actions_reminded, action_id)
+                     for action_id in actions.awaiting_reminder(session, now)),
+                   *((actions.escalate, result.actions_escalated, action_id)
+                     for action_id in actions.awaiting_escalation(session, now))]
+        for tell, told, action_id in due:
             try:
                 with self.db.unit_of_work() as session:
-                    if actions.remind_owner(session, action_id, self.clock.now()):
-                        result.actions_reminded.append(action_id)
+                    if tell(session, action_id, self.clock.now()):
+                        told.append(action_id)
             except (SQLAlchemyError, LexflowError) as error:
-                log.warning("owner of action %s not reminded: %s", action_id, error)
+                log.warning("action %s: %s failed: %s", action_id, tell.__name__, error)
                 result.actions_retry.append(action_id)
 
     def next_fire_at(self) -> datetime | None:

@@ -380,6 +380,8 @@ class Action(Base):
     # The due date the owner has been reminded of (engine/actions.py): once per date, and again
     # if the date is moved.
     reminded_for: Mapped[date | None] = mapped_column(Date)
+    # Likewise the due date the avdelningschef was told it is late for.
+    escalated_for: Mapped[date | None] = mapped_column(Date)
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -128,7 +128,7 @@ def _dispose(session: Session, case: Case, rule: Rule, now: datetime) -> None:
     for counted in (CaseFacts, CaseMark):
         session.execute(update(counted).where(counted.case_id == case.id).values(concerns_person_id=None))
     # An action's text goes with the last of the cases it serves, and so do the messages that
-    # quote it or the case; an erased action is not reminded of any more.
+    # quote it or the case; an erased action is not reminded of, nor escalated, any more.
     of_this_case = select(ActionCase.action_id).where(ActionCase.case_id == case.id)
     of_cases_kept = select(ActionCase.action_id).where(ActionCase.case_id != case.id,
                                                        ~exists().where(Disposal.case_id == ActionCase.case_id))
@@ -137,7 +137,8 @@ def _dispose(session: Session, case: Case, rule: Rule, now: datetime) -> None:
                                                     OutboxMessage.action_id.in_(erased_actions)))
                     .values(body=chain.ERASED_SUMMARY))
     session.execute(update(Action).where(Action.id.in_(erased_actions))
-                    .values(description=chain.ERASED_SUMMARY, reminded_for=Action.due_on, version=Action.version + 1))
+                    .values(description=chain.ERASED_SUMMARY, reminded_for=Action.due_on, escalated_for=Action.due_on,
+                            version=Action.version + 1))
     history.record(session, case, now, None, "case.disposed",
                    f"Personuppgifterna gallrade enligt regeln ”{rule}” (avslutat {ended.isoformat()})",
                    after={"rule": str(rule), "years": rule.years, "closed_on": ended.isoformat(),

@@ -42,9 +42,10 @@ _workers: _Workers | None = None
 
 def sweep_deadlines() -> None:
     result = _workers.sweeper.sweep()
-    if result.fired or result.retry or result.actions_reminded or result.actions_retry:
-        log.info("deadline sweep: %d fired, %d to retry; %d action owners reminded, %d to retry",
-                 len(result.fired), len(result.retry), len(result.actions_reminded), len(result.actions_retry))
+    if result.fired or result.retry or result.actions_reminded or result.actions_escalated or result.actions_retry:
+        log.info("deadline sweep: %d fired, %d to retry; %d action owners reminded, %d late actions escalated, "
+                 "%d to retry", len(result.fired), len(result.retry), len(result.actions_reminded),
+                 len(result.actions_escalated), len(result.actions_retry))
     if result.sent:
         deliver_outbox()
     _schedule_next_reminder()

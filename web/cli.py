@@ -323,8 +323,10 @@ def deadlines_sweep():
     result = services().sweeper.sweep()
     def reminders(count):
         return "1 påminnelse" if count == 1 else f"{count} påminnelser"
+    late = len(result.actions_escalated)
     click.echo(f"{reminders(len(result.fired))} om frister och {reminders(len(result.actions_reminded))} om åtgärder "
-               f"skickade, {len(result.retry) + len(result.actions_retry)} försöks igen senare")
+               f"skickade, {late} {'försenad åtgärd' if late == 1 else 'försenade åtgärder'} till avdelningschef, "
+               f"{len(result.retry) + len(result.actions_retry)} försöks igen senare")
 
 
 @click.command("scheduler", help="Kör schemaläggaren: frister och utskick av e-post (tills den stoppas). "

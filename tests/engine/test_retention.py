@@ -145,22 +145,24 @@ def test_disposal_is_logged_and_only_the_action_text_of_disposed_cases_goes(clos
 
 
 def test_disposal_erases_the_reminders_that_quote_the_action(closed_case, services, clock):
-    clock.set(at("2027-01-10"))  # the action plan's action is late and not done
-    assert services.sweeper.sweep().actions_reminded
+    clock.set(at("2027-01-10"))  # the action plan's action is over a week late and not done
+    swept = services.sweeper.sweep()
+    assert swept.actions_reminded and swept.actions_escalated
     with services.db.snapshot() as session:
-        (body,) = session.scalars(select(OutboxMessage.body).where(OutboxMessage.action_id.is_not(None)))
-    assert "Ny rutin för schemaändringar" in body
+        reminder, escalation = session.scalars(select(OutboxMessage.body).where(OutboxMessage.action_id.is_not(None)))
+    assert "Ny rutin för schemaändringar" in reminder and "Ny rutin för schemaändringar" in escalation
 
     clock.set(at("2031-11-24"))
     retention.dispose(services.db, clock)
     with services.db.snapshot() as session:
-        assert list(session.scalars(select(OutboxMessage.body))) == [chain.ERASED_SUMMARY]
+        assert list(session.scalars(select(OutboxMessage.body))) == [chain.ERASED_SUMMARY] * 2
 
 
-def test_an_erased_action_is_not_reminded_of(closed_case, services, clock):
+def test_an_erased_action_is_neither_reminded_of_nor_escalated(closed_case, services, clock):
     clock.set(at("2031-11-24"))
     retention.dispose(services.db, clock)
-    assert services.sweeper.sweep().actions_reminded == []
+    swept = services.sweeper.sweep()
+    assert (swept.actions_reminded, swept.actions_escalated) == ([], [])
 
 
 def test_the_disposal_log_cannot_be_changed(closed_case, services, clock):

@@ -82,6 +82,6 @@ def test_deadlines_list_shows_what_is_overdue_and_by_how_much(cli, cases, clock)
     clock.advance(timedelta(days=1))
     swept = cli("deadlines", "sweep")
     assert swept.output.strip() == ("2 påminnelser om frister och 0 påminnelser om åtgärder skickade, "
-                                    "0 försöks igen senare")
+                                    "0 försenade åtgärder till avdelningschef, 0 försöks igen senare")
     reminders = cli("messages", "--as", "rita")
     assert f"Påminnelse: Registreringsfrist i {late}" in reminders.output
