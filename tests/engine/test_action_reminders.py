@@ -27,8 +27,9 @@ def action_messages(services):
                                .where(OutboxMessage.action_id.is_not(None)).order_by(OutboxMessage.id)).all()
 
 
-def reminded_events(runner, case):
-    return [e.summary for e in runner.case_history(case, "fredrik") if e.action == "action.reminded"]
+def summaries(runner, case, kind):
+    """What the case's history says of each event of this kind (action.reminded, action.escalated)."""
+    return [e.summary for e in runner.case_history(case, "fredrik") if e.action == kind]
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_the_owner_is_reminded_on_the_morning_the_action_is_due_and_only_once(pl
     ((person, action_id, subject, body),) = action_messages(services)
     assert (person, action_id, subject) == ("erik", eriks, f"Påminnelse: åtgärd klar senast {due}")
     assert "”Ny rutin för schemaändringar”" in body and f"Den ska vara klar i dag, {due}." in body
-    assert reminded_events(runner, planned) == [
+    assert summaries(runner, planned, "action.reminded") == [
         f"Påminnelse till Erik Johansson om åtgärd ”Ny rutin för schemaändringar”, klart senast {due}"]
     change = actions.show_action(services.db, clock, "erik", eriks).changes[-1]
     assert (change.kind, change.actor) == ("action.reminded", None)
@@ -101,10 +102,6 @@ def test_owners_missed_while_down_are_reminded_once_by_two_sweeps_at_once(planne
         ("anders", "Försenad åtgärd"), ("anders", "Påminnelse"), ("erik", "Påminnelse")]
 
 
-def escalated_events(runner, case):
-    return [e.summary for e in runner.case_history(case, "fredrik") if e.action == "action.escalated"]
-
-
 def test_a_late_action_goes_to_the_avdelningschef_a_week_after_its_due_date_once(planned, cases, services, runner,
                                                                                   clock):
     eriks, due, week_late = action_of(services, "erik"), cases.day(30), cases.day(37)
@@ -124,7 +121,7 @@ def test_a_late_action_goes_to_the_avdelningschef_a_week_after_its_due_date_once
     assert (person, action_id, subject) == ("anders", eriks, f"Försenad åtgärd: skulle ha varit klar senast {due}")
     assert f"Åtgärden ”Ny rutin för schemaändringar” i {planned} skulle ha varit klar senast {due}" in body
     assert "Ansvarig är Erik Johansson." in body
-    assert escalated_events(runner, planned) == [
+    assert summaries(runner, planned, "action.escalated") == [
         f"Försenad åtgärd ”Ny rutin för schemaändringar”, klart senast {due}: meddelat Anders Ek"]
     change = actions.show_action(services.db, clock, "anders", eriks).changes[-1]
     assert (change.kind, change.actor) == ("action.escalated", None)
@@ -155,7 +152,7 @@ def test_an_avdelningschef_a_case_is_about_is_not_told(services, runner, clock):
     clock.set(at(deviations.day(40), 8))
     assert services.sweeper.sweep().actions_escalated == [action_of(services, "erik")]
     assert [person for person, *_ in action_messages(services)] == ["erik"]  # the owner's reminder only
-    assert escalated_events(runner, case) == [
+    assert summaries(runner, case, "action.escalated") == [
         f"Försenad åtgärd ”Ny rutin för schemaändringar”, klart senast {due}: "
         "meddelat ingen avdelningschef att meddela"]
 
