@@ -349,11 +349,15 @@ class CaseRunner:
         if event:
             action, summary, task_name, before, after = event
             history.record(session, case, now, actor, action, summary, task=task_name, before=before, after=after)
-        tracking.sync(session, case, self._case_type(case.case_type), workflow, outcome.diagram, now, actor)
+        fired = tracking.sync(session, case, self._case_type(case.case_type), workflow, outcome.diagram, now, actor)
         facts.record(session, case, self._case_type(case.case_type))
+        # A diagram escalates a kind of deadline; one kind may have several timers (the
+        # investigation's, on the investigation and on the proposal), so the name said is that
+        # of the timer of the kind that fired in this step.
+        fired_labels = {row.kind: row.label for row in fired}
         for kind in effects.reminders:
-            history.record(session, case, now, None, "deadline.escalated", f"Påminnelse om frist: {kind}",
-                           after={"kind": kind})
+            history.record(session, case, now, None, "deadline.escalated",
+                           f"Påminnelse om frist: {fired_labels.get(kind, kind)}", after={"kind": kind})
         for case_type_id, relation in effects.linked_cases:
             self._file_linked(session, case, case_type_id, relation, actor, now)
         if case.status == "closed":

@@ -23,9 +23,10 @@ DEFAULT_REMINDERS = (ReminderLevel("due", 0, ("assignee",)),)
 
 
 def sync(session: Session, case: Case, case_type: CaseType, workflow: BpmnWorkflow, diagram: Diagram,
-         now: datetime, actor: str | None) -> None:
+         now: datetime, actor: str | None) -> list[Deadline]:
+    """Returns the deadlines whose timers fired in this step."""
     _sync_tasks(session, case, workflow, now)
-    _sync_deadlines(session, case, case_type, workflow, diagram, now, actor)
+    return _sync_deadlines(session, case, case_type, workflow, diagram, now, actor)
 
 
 def ready_user_tasks(workflow: BpmnWorkflow):
@@ -49,7 +50,8 @@ DEADLINE_SUMMARIES = {"overdue": "Frist passerad", "met": "Frist hållen", "late
 
 
 def _sync_deadlines(session, case, case_type, workflow, diagram, now, actor):
-    """pending -> overdue when the timer has fired; -> met or late when the guarded task is done."""
+    """pending -> overdue when the timer has fired; -> met or late when the guarded task is done.
+    Returns those that went overdue."""
     timers = {str(task.id): task for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.COMPLETED)
               if task.task_spec.name in diagram.timers}
     rows = {row.timer_id: row for row in session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
@@ -57,6 +59,7 @@ def _sync_deadlines(session, case, case_type, workflow, diagram, now, actor):
         if timer_id not in rows:
             rows[timer_id] = _open_deadline(session, case, case_type, task, diagram.timers[task.task_spec.name],
                                             now, actor)
+    fired = []
     for timer_id, row in rows.items():
         if row.status not in OPEN_DEADLINES:
             continue
@@ -68,12 +71,14 @@ def _sync_deadlines(session, case, case_type, workflow, diagram, now, actor):
                             .values(status="cancelled"))
         elif task.has_state(TaskState.COMPLETED) and row.status == "pending":
             status = "overdue"
+            fired.append(row)
         else:
             continue
         row.status = status
         history.record(session, case, now, actor, f"deadline.{status}",
                        f"{DEADLINE_SUMMARIES[status]}: {row.label}{lateness(row.due_at, now)}",
                        task=row.guarded_task, after={"kind": row.kind, "due_at": row.due_at.isoformat()})
+    return fired
 
 
 def _guarded_task_done(timer_task, guarded: str) -> bool:

@@ -49,7 +49,21 @@ def test_a_deadline_fires_exactly_at_its_due_time(cases, services, clock):
     assert sorted(p for p, _, _ in messages(services)) == ["erik", "rita"]
     subject = messages(services)[0][1]
     assert subject == f"Påminnelse: Registreringsfrist i {case} har gått ut"
-    assert history_actions(services, "deadline.escalated") == ["Påminnelse om frist: registration"]
+    assert history_actions(services, "deadline.escalated") == ["Påminnelse om frist: Registreringsfrist"]
+
+
+def test_an_escalation_names_the_deadline_that_fired_of_the_kinds_two(cases, services, clock):
+    # The investigation's deadline has a timer on the investigation and one on the proposal.
+    cases.walk(cases.file(), *SERIOUS_PATH[:3])
+    cases.walk(cases.file(), *SERIOUS_PATH[:4])
+    with services.db.unit_of_work() as session:
+        due = set(session.scalars(select(Deadline.due_at).where(Deadline.kind == "investigation",
+                                                                Deadline.status == "pending")))
+    assert len(due) == 1
+    clock.set(due.pop())
+    services.sweeper.sweep()
+    assert sorted(history_actions(services, "deadline.escalated")) == [
+        "Påminnelse om frist: Utredningsfrist", "Påminnelse om frist: Utredningsfrist (förslag)"]
 
 
 def test_working_days_skip_christmas(cases, services, clock):
