@@ -47,3 +47,8 @@ def test_gunicorn_serves_the_api(database_url, tmp_path):
         status, listed = request(port, "GET", "/api/v1/cases", token)
         assert status == 200 and [case["diary_number"] for case in listed["items"]] == [filed["diary_number"]]
         assert request(port, "GET", "/api/v1/cases", "wrong-token")[0] == 401
+    # gunicorn.conf.py, read from the folder it starts in: each worker that booted froze its
+    # loaded application out of the garbage collector's full passes.
+    log = (tmp_path / "gunicorn.log").read_text()
+    booted = log.count("Booting worker")
+    assert booted >= 1 and log.count("objects of the loaded application kept out of garbage collection") == booted
