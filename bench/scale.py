@@ -28,7 +28,7 @@ import platform
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -42,7 +42,8 @@ if sys.path and Path(sys.path[0]).resolve() == HERE:
 from sqlalchemy import text  # noqa: E402
 
 from bench.common import open_database  # noqa: E402
-from bench.web import EXPECTED_STATUS, MIX, SERVER_SHAPE, gunicorn, percentile, plan, run_load, set_up, warm_up  # noqa: E402,E501
+from bench.web import (EXPECTED_STATUS, MIX, SERVER_SHAPE, WARM_UP_PER_CLIENT, completes_in, gunicorn,  # noqa: E402
+                       percentile, plan, run_load, set_up, warm_up)
 
 WORKERS = (1, 2, 4)
 TARGET_SPEED_UP = 1.7
@@ -98,12 +99,12 @@ def find_postmaster(db) -> int | None:
         return None  # the server runs elsewhere
 
 
-def measure(url: str, setup, requests, workers: int, threads: int, clients: int, postmaster: int | None,
+def measure(url: str, setup, warming, requests, workers: int, threads: int, clients: int, postmaster: int | None,
             database: str, log: Path) -> Run:
     options = ("-w", str(workers), "--threads", str(threads), "--worker-class", "gthread")
     load_before = os.getloadavg()[0]
     with gunicorn(url, log, *options) as server:
-        run_load(server.port, setup.tokens, warm_up(clients), rate=0, clients=clients)
+        run_load(server.port, setup.tokens, warming, rate=0, clients=clients)
         before = server.worker_cpu_seconds(), postgresql_cpu_seconds(postmaster, database), time.process_time()
         results, seconds = run_load(server.port, setup.tokens, requests, rate=0, clients=clients)
         after = server.worker_cpu_seconds(), postgresql_cpu_seconds(postmaster, database), time.process_time()
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
 
     db = open_database(args.database_url)
     try:
-        completes = round(args.requests * dict(MIX)["complete"])
+        completes = completes_in(args.requests) + completes_in(WARM_UP_PER_CLIENT * args.clients)
         setup = set_up(db, args.open_cases, completes=completes * args.rounds * len(WORKERS))
         server_version = ".".join(str(part) for part in db.engine.dialect.server_version_info)
         postmaster = find_postmaster(db)
@@ -167,10 +168,11 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="lexflow-bench-") as folder:
         for n in range(args.rounds * len(WORKERS)):
             # Each run completes steps of cases of its own: a step can be completed once.
-            own = replace(setup, workable=setup.workable[n * completes:(n + 1) * completes])
-            runs.append(measure(args.database_url, own, plan(own, args.requests, seed=n + 1), WORKERS[n % len(WORKERS)],
-                                args.threads, args.clients, postmaster, db.engine.url.database,
-                                Path(folder) / f"gunicorn-{n}.log"))
+            workable = iter(setup.workable[n * completes:(n + 1) * completes])
+            warming = warm_up(setup, args.clients, workable)
+            runs.append(measure(args.database_url, setup, warming, plan(setup, args.requests, workable, seed=n + 1),
+                                WORKERS[n % len(WORKERS)], args.threads, args.clients, postmaster,
+                                db.engine.url.database, Path(folder) / f"gunicorn-{n}.log"))
     best = {w: max((run for run in runs if run.workers == w), key=lambda run: run.throughput) for w in WORKERS}
 
     print(f"lexflow scale-out benchmark: {setup.open_cases:,} open cases; {args.requests:,} API requests per run "

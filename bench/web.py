@@ -82,6 +82,8 @@ SERVER_SHAPE = {"sqlite": (2, 1), "postgresql": (2, 4)}
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 START_TIMEOUT = 30  # seconds
 TARGET_RATE, TARGET_P95_MS, TARGET_OPEN = 100, 100.0, 10_000
+# Requests per client thread, in the MIX, sent before measuring (see warm_up).
+WARM_UP_PER_CLIENT = 12
 
 
 # -- the server --------------------------------------------------------------------
@@ -188,12 +190,17 @@ class Request:
     body: dict | None = None
 
 
-def plan(setup: Setup, count: int, seed: int = 1) -> list[Request]:
-    """`count` requests in the MIX, in a shuffled but repeatable order."""
+def completes_in(count: int) -> int:
+    """How many of `count` requests in the MIX complete a step: each needs a case of its own."""
+    return round(count * dict(MIX)["complete"])
+
+
+def plan(setup: Setup, count: int, workable: Iterator[int], seed: int = 1) -> list[Request]:
+    """`count` requests in the MIX, in a shuffled but repeatable order; the steps completed are
+    those of the next cases of `workable`."""
     chooser, driver = random.Random(seed), CaseDriver(None, Clock())
     kinds = [kind for kind, share in MIX for _ in range(round(count * share))][:count]
     chooser.shuffle(kinds)
-    workable = iter(setup.workable)
     requests = []
     for n, kind in enumerate(kinds):
         if kind == "list":
@@ -210,10 +217,12 @@ def plan(setup: Setup, count: int, seed: int = 1) -> list[Request]:
     return requests
 
 
-def warm_up(clients: int) -> list[Request]:
-    """Reads that make every worker load the diagrams and open its connections, before measuring."""
-    return [Request("list", person, "GET", "/api/v1/cases?page_size=50")
-            for _ in range(4 * clients) for person in ("erik", "fredrik", "anna")]
+def warm_up(setup: Setup, clients: int, workable: Iterator[int]) -> list[Request]:
+    """Requests of every kind in the MIX, not measured, so that each worker has loaded the
+    diagrams, opened its connections and compiled its SQL statements before the measured
+    ones: what a worker does once in its life would otherwise count as the latency of the
+    first requests of each kind (up to 300 ms each at the start of a run)."""
+    return plan(setup, WARM_UP_PER_CLIENT * clients, workable, seed=0)
 
 
 @dataclass(frozen=True)
@@ -299,8 +308,8 @@ def print_results(db: Database, setup: Setup, args, server: str, results: list[R
         print(f"unexpected statuses: {', '.join(f'{kind} {status}' for kind, status in statuses)}")
     throughput = len(results) / seconds
     p95 = percentile([r.latency_ms for r in results], 0.95)
-    print(f"(list: a page of 50; latency counts from when each request was due; after {len(warm_up(args.clients))} "
-          "reads to warm up the workers, not counted)")
+    print(f"(list: a page of 50; latency counts from when each request was due; after "
+          f"{WARM_UP_PER_CLIENT * args.clients} requests of the same mix to warm up the workers, not counted)")
     print()
     print(f"throughput: {throughput:.1f} requests/s ({len(results):,} in {seconds:.1f} s); "
           f"the workers used {cpu_ms:.1f} ms of CPU per request")
@@ -328,13 +337,15 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--requests at least 10, --rate not negative")
 
     with scratch_database(args.database_url) as (db, folder):
-        setup = set_up(db, args.open_cases, completes=round(args.requests * dict(MIX)["complete"]))
-        requests = plan(setup, args.requests)
+        setup = set_up(db, args.open_cases,
+                       completes=completes_in(args.requests) + completes_in(WARM_UP_PER_CLIENT * args.clients))
+        workable = iter(setup.workable)
+        warming, requests = warm_up(setup, args.clients, workable), plan(setup, args.requests, workable)
         workers, threads = SERVER_SHAPE["sqlite" if db.is_sqlite else "postgresql"]
         options = ("-w", str(args.workers or workers), "--threads", str(args.threads or threads),
                    "--worker-class", "gthread")
         with gunicorn(db.url, folder / "gunicorn.log", *options) as server:
-            run_load(server.port, setup.tokens, warm_up(args.clients), rate=0, clients=args.clients)
+            run_load(server.port, setup.tokens, warming, rate=0, clients=args.clients)
             cpu_before = server.worker_cpu_seconds()
             results, seconds = run_load(server.port, setup.tokens, requests, args.rate, args.clients)
             cpu_ms = (server.worker_cpu_seconds() - cpu_before) * 1000 / len(results)
