@@ -42,8 +42,8 @@ if sys.path and Path(sys.path[0]).resolve() == HERE:
 from sqlalchemy import text  # noqa: E402
 
 from bench.common import open_database  # noqa: E402
-from bench.web import (EXPECTED_STATUS, MIX, SERVER_SHAPE, WARM_UP_PER_CLIENT, completes_in, gunicorn,  # noqa: E402
-                       percentile, plan, run_load, set_up, warm_up)
+from bench.web import (EXPECTED_STATUS, MIX, SERVER_SHAPE, completes_per_run, gunicorn, percentile,  # noqa: E402
+                       plan, run_load, set_up, warm_up)
 
 WORKERS = (1, 2, 4)
 TARGET_SPEED_UP = 1.7
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
 
     db = open_database(args.database_url)
     try:
-        completes = completes_in(args.requests) + completes_in(WARM_UP_PER_CLIENT * args.clients)
+        completes = completes_per_run(args.requests, args.clients)
         setup = set_up(db, args.open_cases, completes=completes * args.rounds * len(WORKERS))
         server_version = ".".join(str(part) for part in db.engine.dialect.server_version_info)
         postmaster = find_postmaster(db)

@@ -190,9 +190,10 @@ class Request:
     body: dict | None = None
 
 
-def completes_in(count: int) -> int:
-    """How many of `count` requests in the MIX complete a step: each needs a case of its own."""
-    return round(count * dict(MIX)["complete"])
+def completes_per_run(requests: int, clients: int) -> int:
+    """How many cases a run's warm-up and its `requests` complete a step of: one each."""
+    share = dict(MIX)["complete"]
+    return round(WARM_UP_PER_CLIENT * clients * share) + round(requests * share)
 
 
 def plan(setup: Setup, count: int, workable: Iterator[int], seed: int = 1) -> list[Request]:
@@ -337,8 +338,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--requests at least 10, --rate not negative")
 
     with scratch_database(args.database_url) as (db, folder):
-        setup = set_up(db, args.open_cases,
-                       completes=completes_in(args.requests) + completes_in(WARM_UP_PER_CLIENT * args.clients))
+        setup = set_up(db, args.open_cases, completes=completes_per_run(args.requests, args.clients))
         workable = iter(setup.workable)
         warming, requests = warm_up(setup, args.clients, workable), plan(setup, args.requests, workable)
         workers, threads = SERVER_SHAPE["sqlite" if db.is_sqlite else "postgresql"]
