@@ -52,7 +52,7 @@ def test_a_deadline_fires_exactly_at_its_due_time(cases, services, clock):
     assert history_actions(services, "deadline.escalated") == ["Påminnelse om frist: Registreringsfrist"]
 
 
-def test_an_escalation_names_the_deadline_that_fired_of_the_kinds_two(cases, services, clock):
+def test_an_escalation_says_which_of_two_deadlines_of_one_kind_fired(cases, services, clock):
     # The investigation's deadline has a timer on the investigation and one on the proposal.
     cases.walk(cases.file(), *SERIOUS_PATH[:3])
     cases.walk(cases.file(), *SERIOUS_PATH[:4])
