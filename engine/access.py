@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import Enum
 
-from sqlalchemy import ColumnElement, Text, and_, cast, exists, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, Text, and_, bindparam, cast, exists, false, func, not_, or_, select
 
 from engine.models import Case, OpenTask, RoleAssignment, Unit
 from engine.organisation import Directory, applies_to, lane_role
@@ -120,11 +120,15 @@ def work_clause(directory: Directory, person_id: str) -> ColumnElement[bool]:
     return and_(Case.concerns_person_id.is_distinct_from(person_id), or_(false(), *grounds))
 
 
+# Asked by every listing and inbox: built once (engine/db.py).
+_UNITS_BY_ROLE = (select(RoleAssignment.role, Unit.id).join(Unit, applies_to(Unit))
+                  .where(RoleAssignment.person_id == bindparam("person")))
+
+
 def _units_by_role(directory: Directory, person_id: str) -> defaultdict[str, set[str]]:
     """Role -> the ids of the units the person holds it for."""
     units = defaultdict(set)
-    for role, unit in directory.session.execute(select(RoleAssignment.role, Unit.id).join(Unit, applies_to(Unit))
-                                                .where(RoleAssignment.person_id == person_id)):
+    for role, unit in directory.session.execute(_UNITS_BY_ROLE, {"person": person_id}):
         units[role].add(unit)
     return units
 

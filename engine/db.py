@@ -1,4 +1,10 @@
-"""Database connections and units of work."""
+"""Database connections and units of work.
+
+Statements run by every request or step are built once, at module level, with `bindparam`
+for what changes (runner._CASE_BY_ID, say): building a statement costs about as much as
+running it on SQLite (measured: 0.2 ms to build a select with a few conditions, 0.17 ms to
+run it).
+"""
 from __future__ import annotations
 
 import fcntl

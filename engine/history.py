@@ -75,19 +75,24 @@ def reading(db: Database) -> Iterator[Session]:
             _append_reads(session, unwritten)
 
 
+# The access log's statements, run on every read: plain table statements, built once
+# (engine/db.py).
+_HEAD = AccessLogHead.__table__
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == ACCESS_LOG_HEAD).with_for_update()
+_APPEND_READS = insert(AccessLogEntry.__table__)
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == ACCESS_LOG_HEAD)  # SET seq, hash: the parameters given
+
+
 def _append_reads(session: Session, rows: list[dict]) -> None:
     """Chain the rows onto the access log. The head row is locked until the transaction ends
-    (on SQLite the write lock is already held), so concurrent writers take turns. Written as
-    plain table statements: a page of a list logs fifty rows, on every request."""
-    head = AccessLogHead.__table__
-    seq, link = session.execute(select(head.c.seq, head.c.hash).where(head.c.id == ACCESS_LOG_HEAD)
-                                .with_for_update()).one()
+    (on SQLite the write lock is already held), so concurrent writers take turns."""
+    seq, link = session.execute(_LOCK_HEAD).one()
     for row in rows:
         seq += 1
         link = chain.read_hash(link, seq, row["at"], row["person_id"], row["case_id"], row["action"])
         row.update(seq=seq, hash=link)
-    session.execute(insert(AccessLogEntry.__table__), rows)
-    session.execute(update(head).where(head.c.id == ACCESS_LOG_HEAD).values(seq=seq, hash=link))
+    session.execute(_APPEND_READS, rows)
+    session.execute(_MOVE_HEAD, {"seq": seq, "hash": link})
 
 
 def events(session: Session, case: Case) -> list[HistoryEvent]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import delete, or_, select
+from sqlalchemy import bindparam, delete, or_, select
 from sqlalchemy.orm import Session
 
 from engine.calendar import Period
@@ -204,6 +205,18 @@ def applies_to(unit):
 _SETTINGS = "lexflow_settings"
 _DELEGATIONS = "lexflow_delegations"
 _UNSET = object()
+# Asked in every read and step of a case: built once (engine/db.py); the parameters are
+# `roles`, `person`, and a unit as `unit` and `department`.
+_DELEGATION_ORDER = select(Delegation).where(Delegation.valid_to.is_(None))
+_FOR_UNIT = applies_to(SimpleNamespace(id=bindparam("unit"), department_id=bindparam("department")))
+_HOLDERS = select(RoleAssignment.person_id).where(RoleAssignment.role.in_(bindparam("roles", expanding=True)))
+_HOLDERS_FOR_UNIT = _HOLDERS.where(_FOR_UNIT)
+_HOLDS = _HOLDERS.where(RoleAssignment.person_id == bindparam("person")).limit(1)
+_HOLDS_FOR_UNIT = _HOLDS.where(_FOR_UNIT)
+
+
+def _unit_parameters(unit: Unit | None) -> dict:
+    return {} if unit is None else {"unit": unit.id, "department": unit.department_id}
 
 
 class Directory:
@@ -263,17 +276,12 @@ class Directory:
 
     def holds_any(self, person_id: str, roles: tuple[str, ...], unit: Unit | None = None) -> bool:
         """`holds` for any of the roles, in one question."""
-        query = self._role_holders(roles, unit).where(RoleAssignment.person_id == person_id)
-        return self.session.scalar(query.limit(1)) is not None
+        query = _HOLDS if unit is None else _HOLDS_FOR_UNIT
+        return self.session.scalar(query, {"person": person_id, "roles": roles, **_unit_parameters(unit)}) is not None
 
     def holders(self, role: str, unit: Unit) -> list[str]:
         """Everyone who holds the role for this unit, by person id."""
-        return sorted(set(self.session.scalars(self._role_holders((role,), unit))))
-
-    @staticmethod
-    def _role_holders(roles: tuple[str, ...], unit: Unit | None):
-        query = select(RoleAssignment.person_id).where(RoleAssignment.role.in_(roles))
-        return query if unit is None else query.where(applies_to(unit))
+        return sorted(set(self.session.scalars(_HOLDERS_FOR_UNIT, {"roles": (role,), **_unit_parameters(unit)})))
 
     def roles_of(self, person_id: str) -> list[RoleAssignment]:
         return list(self.session.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person_id)))
@@ -285,6 +293,5 @@ class Directory:
         """The delegation order, decision -> delegate: a few rows, read once a unit of work,
         as access asks of it for every task of a case."""
         if _DELEGATIONS not in self.session.info:
-            self.session.info[_DELEGATIONS] = {row.decision: row for row in self.session.scalars(
-                select(Delegation).where(Delegation.valid_to.is_(None)))}
+            self.session.info[_DELEGATIONS] = {row.decision: row for row in self.session.scalars(_DELEGATION_ORDER)}
         return self.session.info[_DELEGATIONS]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, case, exists, func, select
+from sqlalchemy import ColumnElement, bindparam, case, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.expression import UnaryExpression
@@ -215,10 +215,13 @@ def _not_by_its_index(session: Session, column):
     return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
 
 
+# Asked by every listing: built once (engine/db.py).
+_STEPS = (select(OpenTask.case_id, OpenTask.title).where(OpenTask.case_id.in_(bindparam("cases", expanding=True)))
+          .order_by(OpenTask.ready_since, OpenTask.id))
+
+
 def _steps(session, case_ids: list[int]) -> dict[int, tuple[str, ...]]:
     steps: dict[int, tuple[str, ...]] = {}
-    for case_id, title in session.execute(select(OpenTask.case_id, OpenTask.title)
-                                          .where(OpenTask.case_id.in_(case_ids))
-                                          .order_by(OpenTask.ready_since, OpenTask.id)):
+    for case_id, title in session.execute(_STEPS, {"cases": case_ids}):
         steps[case_id] = (*steps.get(case_id, ()), title)
     return steps

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import case as sql_case, or_, select
+from sqlalchemy import bindparam, case as sql_case, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, joinedload
 
@@ -31,6 +31,21 @@ from engine.scripting import DiagramScriptEngine
 
 # How often a step is worked out again when other steps keep changing its case meanwhile.
 STEP_ATTEMPTS = 3
+
+# The statements that read one case, asked in every read and step of one: built once
+# (engine/db.py), with the case as the parameter `case`.
+# Its unit comes along with the case: every check of who may read or work it asks for it.
+_CASE_BY_ID = select(Case).options(joinedload(Case.unit)).where(Case.id == bindparam("case"))
+_CASE_BY_DIARY_NUMBER = select(Case).options(joinedload(Case.unit)).where(Case.diary_number == bindparam("case"))
+_READY_TASKS = select(OpenTask).where(OpenTask.case_id == bindparam("case")).order_by(OpenTask.ready_since)
+_DEADLINES = select(Deadline).where(Deadline.case_id == bindparam("case")).order_by(Deadline.id)
+# Links both ways in one statement: those from this case first, then those to it. The case
+# joined is the other end of each link (no alias: building one is dear).
+_FROM_HERE = CaseLink.source_case_id == bindparam("case")
+_LINKS = (select(CaseLink.relation, _FROM_HERE, Case.diary_number)
+          .join(Case, Case.id == sql_case((_FROM_HERE, CaseLink.target_case_id), else_=CaseLink.source_case_id))
+          .where(or_(_FROM_HERE, CaseLink.target_case_id == bindparam("case")))
+          .order_by(_FROM_HERE.desc(), CaseLink.id))
 
 
 @dataclass(frozen=True)
@@ -261,11 +276,9 @@ class CaseRunner:
             raise NotFound(f"okänd ärendetyp {case_type_id!r}; finns: {', '.join(self.diagrams.case_types)}") from None
 
     def _find(self, session: Session, ref: str, lock: bool = False) -> Case:
-        column = Case.id if str(ref).isdigit() else Case.diary_number
-        value = int(ref) if str(ref).isdigit() else ref
-        # Its unit comes along: every check of who may read or work the case asks for it.
-        query = select(Case).options(joinedload(Case.unit)).where(column == value)
-        case = session.scalar(query.with_for_update(of=Case) if lock else query)
+        by_id = str(ref).isdigit()
+        query = _CASE_BY_ID if by_id else _CASE_BY_DIARY_NUMBER
+        case = session.scalar(query.with_for_update(of=Case) if lock else query, {"case": int(ref) if by_id else ref})
         if case is None:
             raise NotFound(f"inget ärende {ref}")
         return case
@@ -374,22 +387,13 @@ class CaseRunner:
 
     def _view(self, session: Session, case: Case, sight: Sight) -> CaseView:
         tasks = [ReadyTask(t.id, t.name, t.title, t.lane, t.ready_since)
-                 for t in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id)
-                                          .order_by(OpenTask.ready_since))]
+                 for t in session.scalars(_READY_TASKS, {"case": case.id})]
         if sight is not Sight.FULL:
             return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status,
                             case.received_on, case.version, sight, {}, tasks, [], [])
-        deadlines = list(session.scalars(select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)))
-        # Links both ways in one statement: those from this case first, then those to it. The
-        # case joined is the other end of each link (no alias: building one is dear, per call).
-        outgoing = CaseLink.source_case_id == case.id
+        deadlines = list(session.scalars(_DEADLINES, {"case": case.id}))
         links = [(relation if from_here else f"{relation} (från)", diary_number)
-                 for relation, from_here, diary_number in session.execute(
-                     select(CaseLink.relation, outgoing, Case.diary_number)
-                     .join(Case, Case.id == sql_case((outgoing, CaseLink.target_case_id),
-                                                     else_=CaseLink.source_case_id))
-                     .where(or_(outgoing, CaseLink.target_case_id == case.id))
-                     .order_by(outgoing.desc(), CaseLink.id))]
+                 for relation, from_here, diary_number in session.execute(_LINKS, {"case": case.id})]
         return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status, case.received_on,
                         case.version, sight, case.data, tasks, deadlines, links)
 

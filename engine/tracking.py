@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from engine import history
@@ -20,6 +20,9 @@ from engine.organisation import Directory
 OPEN_DEADLINES = ("pending", "overdue")
 # A deadline whose case type names no reminders still fires its timer when due.
 DEFAULT_REMINDERS = (ReminderLevel("due", 0, ("assignee",)),)
+# What every step reads of its case: built once (engine/db.py).
+_TASKS_OF_CASE = select(OpenTask).where(OpenTask.case_id == bindparam("case"))
+_DEADLINES_OF_CASE = select(Deadline).where(Deadline.case_id == bindparam("case"))
 
 
 def sync(session: Session, case: Case, case_type: CaseType, workflow: BpmnWorkflow, diagram: Diagram,
@@ -35,7 +38,7 @@ def ready_user_tasks(workflow: BpmnWorkflow):
 
 def _sync_tasks(session, case, workflow, now):
     ready = {str(task.id): task for task in ready_user_tasks(workflow)}
-    existing = {row.id: row for row in session.scalars(select(OpenTask).where(OpenTask.case_id == case.id))}
+    existing = {row.id: row for row in session.scalars(_TASKS_OF_CASE, {"case": case.id})}
     for task_id, row in existing.items():
         if task_id not in ready:
             session.delete(row)
@@ -54,7 +57,7 @@ def _sync_deadlines(session, case, case_type, workflow, diagram, now, actor):
     Returns those that went overdue."""
     timers = {str(task.id): task for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.COMPLETED)
               if task.task_spec.name in diagram.timers}
-    rows = {row.timer_id: row for row in session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
+    rows = {row.timer_id: row for row in session.scalars(_DEADLINES_OF_CASE, {"case": case.id})}
     for timer_id, task in timers.items():
         if timer_id not in rows:
             rows[timer_id] = _open_deadline(session, case, case_type, task, diagram.timers[task.task_spec.name],

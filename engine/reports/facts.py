@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Mapping
 
-from sqlalchemy import Date, delete, insert
+from sqlalchemy import Date, bindparam, delete, insert
 from sqlalchemy.orm import Session
 
 from engine.casetypes import CaseType
@@ -24,6 +24,9 @@ COLUMNS = tuple(column.name for column in CaseFacts.__table__.columns
                 if column.name not in ("case_id", "category_count", *COUNTED_BY))
 DATE_COLUMNS = frozenset(column.name for column in CaseFacts.__table__.columns if isinstance(column.type, Date))
 
+# Run in every step: built once (engine/db.py).
+_FORGET_MARKS = delete(CaseMark.__table__).where(CaseMark.case_id == bindparam("case"))
+
 
 def record(session: Session, case: Case, case_type: CaseType) -> None:
     """Write what the case counts as now; the case row must have its id. Written over rather
@@ -34,7 +37,7 @@ def record(session: Session, case: Case, case_type: CaseType) -> None:
     row = {**counted_by, **{column: found.get(column) for column in COLUMNS}, "category_count": len(categories)}
     upsert = insert_or(session, CaseFacts.__table__).values(case_id=case.id, **row)
     session.execute(upsert.on_conflict_do_update(index_elements=["case_id"], set_=row))
-    session.execute(delete(CaseMark.__table__).where(CaseMark.case_id == case.id))
+    session.execute(_FORGET_MARKS, {"case": case.id})
     if categories:
         session.execute(insert(CaseMark.__table__),
                         [{"case_id": case.id, "category": category, **counted_by} for category in categories])
