@@ -1,8 +1,8 @@
 """Benchmark: does the JSON API scale with gunicorn's worker processes on PostgreSQL?
 
 One database, set up as bench/web.py sets it up (10,000 open lex Sarah cases by default), is
-served in turn by gunicorn with 1, 2 and 4 gthread worker processes (the same threads per
-worker in each). Against each, client threads in this process send bench/web.py's mix of
+served in turn by gunicorn with 1, 2 and 4 worker processes (the same threads per worker in
+each). Against each, client threads in this process send bench/web.py's mix of
 requests (40% list, 30% get, 20% file, 10% complete a step) as fast as the answers come back
 (closed loop: throughput at saturation), after the same warm-up. The figures are printed side
 by side: requests per second, latency, the CPU time per request of the workers, of PostgreSQL
@@ -43,7 +43,7 @@ from sqlalchemy import text  # noqa: E402
 
 from bench.common import open_database  # noqa: E402
 from bench.web import (EXPECTED_STATUS, MIX, SERVER_SHAPE, completes_per_run, gunicorn, percentile,  # noqa: E402
-                       plan, run_load, set_up, warm_up)
+                       plan, run_load, set_up, warm_up, worker_class)
 
 WORKERS = (1, 2, 4)
 TARGET_SPEED_UP = 1.7
@@ -101,7 +101,7 @@ def find_postmaster(db) -> int | None:
 
 def measure(url: str, setup, warming, requests, workers: int, threads: int, clients: int, postmaster: int | None,
             database: str, log: Path) -> Run:
-    options = ("-w", str(workers), "--threads", str(threads), "--worker-class", "gthread")
+    options = ("-w", str(workers), "--threads", str(threads), "--worker-class", worker_class(threads))
     load_before = os.getloadavg()[0]
     with gunicorn(url, log, *options) as server:
         run_load(server.port, setup.tokens, warming, rate=0, clients=clients)
@@ -178,7 +178,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"lexflow scale-out benchmark: {setup.open_cases:,} open cases; {args.requests:,} API requests per run "
           f"({', '.join(f'{share:.0%} {kind}' for kind, share in MIX)}), as fast as {args.clients} client threads "
           "with keep-alive get answers (closed loop)")
-    print(f"server: gunicorn -w N --threads {args.threads} --worker-class gthread 'web:create_app()' on loopback; "
+    print(f"server: gunicorn -w N --threads {args.threads} --worker-class {worker_class(args.threads)} "
+          "'web:create_app()' on loopback; "
           f"PostgreSQL {server_version} on the same machine")
     print(f"Python {platform.python_version()}, Flask {version('Flask')}, SQLAlchemy {version('SQLAlchemy')}, "
           f"gunicorn {version('gunicorn')}; {os.cpu_count()} CPUs shared by the workers, PostgreSQL and the clients. "

@@ -4,9 +4,9 @@ The database holds 10,000 open lex Sarah cases (by default): some filed through 
 spread over the four demo units, and the rest copies made in SQL of the first of them, as
 bench/deadlines.py makes them (same state and data under their own diary number, with their
 own registration deadline and ready tasks). The application runs in a real gunicorn
-(`web:create_app()`, gthread workers, see SERVER_SHAPE) on a free loopback port, as in
+(`web:create_app()`, see SERVER_SHAPE and worker_class) on a free loopback port, as in
 production; clients in this process send a fixed number of requests over
-keep-alive connections, as other systems would:
+keep-alive connections, as other systems would (a sync worker closes each after its answer):
 
 - 40% list cases (a page of 50, as Erik, Fredrik or Anna, some with a filter),
 - 30% get one case (as Erik, one of his units' cases),
@@ -79,6 +79,17 @@ LIST_QUERIES = ("", "&status=open", "&unit=solgarden", "&page=3", "&case_type=le
 # thread used 8-15% less CPU per request than 2 of 2. PostgreSQL answers from a process of its
 # own, and a worker's threads overlap their waits for it.
 SERVER_SHAPE = {"sqlite": (2, 1), "postgresql": (2, 4)}
+
+
+def worker_class(threads: int) -> str:
+    """gunicorn's worker class for workers of this many threads. One thread: gunicorn's own
+    default, `sync`, which takes a connection only when it is free, so that each request goes
+    to a worker that is idle. A gthread worker takes connections while it is busy and keeps a
+    client's connection, so a request can wait behind another while the other worker is idle:
+    measured alternately on SQLite, p95 26-32 ms with sync against 46-51 ms with gthread of one
+    thread, at the same CPU per request."""
+    return "sync" if threads == 1 else "gthread"
+
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 START_TIMEOUT = 30  # seconds
 TARGET_RATE, TARGET_P95_MS, TARGET_OPEN = 100, 100.0, 10_000
@@ -342,8 +353,8 @@ def main(argv: list[str] | None = None) -> None:
         workable = iter(setup.workable)
         warming, requests = warm_up(setup, args.clients, workable), plan(setup, args.requests, workable)
         workers, threads = SERVER_SHAPE["sqlite" if db.is_sqlite else "postgresql"]
-        options = ("-w", str(args.workers or workers), "--threads", str(args.threads or threads),
-                   "--worker-class", "gthread")
+        workers, threads = args.workers or workers, args.threads or threads
+        options = ("-w", str(workers), "--threads", str(threads), "--worker-class", worker_class(threads))
         with gunicorn(db.url, folder / "gunicorn.log", *options) as server:
             run_load(server.port, setup.tokens, warming, rate=0, clients=args.clients)
             cpu_before = server.worker_cpu_seconds()
