@@ -79,17 +79,6 @@ LIST_QUERIES = ("", "&status=open", "&unit=solgarden", "&page=3", "&case_type=le
 # thread used 8-15% less CPU per request than 2 of 2. PostgreSQL answers from a process of its
 # own, and a worker's threads overlap their waits for it.
 SERVER_SHAPE = {"sqlite": (2, 1), "postgresql": (2, 4)}
-
-
-def worker_class(threads: int) -> str:
-    """gunicorn's worker class for workers of this many threads. One thread: gunicorn's own
-    default, `sync`, which takes a connection only when it is free, so that each request goes
-    to a worker that is idle. A gthread worker takes connections while it is busy and keeps a
-    client's connection, so a request can wait behind another while the other worker is idle:
-    measured alternately on SQLite, p95 26-32 ms with sync against 46-51 ms with gthread of one
-    thread, at the same CPU per request."""
-    return "sync" if threads == 1 else "gthread"
-
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 START_TIMEOUT = 30  # seconds
 TARGET_RATE, TARGET_P95_MS, TARGET_OPEN = 100, 100.0, 10_000
@@ -103,6 +92,16 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def worker_class(threads: int) -> str:
+    """gunicorn's worker class for workers of this many threads. One thread: gunicorn's own
+    default, `sync`, which takes a connection only when it is free, so that each request goes
+    to a worker that is idle. A gthread worker takes connections while it is busy and keeps a
+    client's connection, so a request can wait behind another while the other worker is idle:
+    measured alternately on SQLite, p95 26-32 ms with sync against 46-51 ms with gthread of one
+    thread, at the same CPU per request."""
+    return "sync" if threads == 1 else "gthread"
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ _CASE_BY_DIARY_NUMBER = select(Case).options(joinedload(Case.unit)).where(Case.d
 _READY_TASKS = select(OpenTask).where(OpenTask.case_id == bindparam("case")).order_by(OpenTask.ready_since)
 _DEADLINES = select(Deadline).where(Deadline.case_id == bindparam("case")).order_by(Deadline.id)
 # Links both ways in one statement: those from this case first, then those to it. The case
-# joined is the other end of each link (no alias: building one is dear).
+# joined is the other end of each link.
 _FROM_HERE = CaseLink.source_case_id == bindparam("case")
 _LINKS = (select(CaseLink.relation, _FROM_HERE, Case.diary_number)
           .join(Case, Case.id == sql_case((_FROM_HERE, CaseLink.target_case_id), else_=CaseLink.source_case_id))
