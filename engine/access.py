@@ -8,6 +8,7 @@ from enum import Enum
 
 from sqlalchemy import ColumnElement, Text, and_, bindparam, cast, exists, false, func, not_, or_, select
 
+from engine import tracking
 from engine.models import Case, OpenTask, RoleAssignment, Unit
 from engine.organisation import Directory, applies_to, lane_role
 
@@ -55,7 +56,7 @@ def sight(directory: Directory, person_id: str, case: Case) -> Sight:
         return Sight.FULL
     # Whoever may work a step now needs the case to do it (MAS, the klagomålsdelegation, ...).
     if any(may_complete(directory, person_id, case, task.name, task.lane)
-           for task in directory.session.scalars(select(OpenTask).where(OpenTask.case_id == case.id))):
+           for task in directory.session.scalars(tracking.READY_TASKS, {"case": case.id})):
         return Sight.FULL
     if person_id == case.reported_by:
         return Sight.STATUS

@@ -22,13 +22,13 @@ from typing import Callable
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from engine import access, chain, history
+from engine import access, chain, history, tracking
 from engine.access import Sight
 from engine.clock import Clock
 from engine.db import Database
 from engine.errors import Forbidden, InvalidData, NotFound
 from engine.models import (
-    AccessLogEntry, Action, ActionCase, Case, CaseLink, Deadline, DiagramVersion, Disposal, HistoryHead,
+    AccessLogEntry, Action, ActionCase, Case, CaseLink, DiagramVersion, Disposal, HistoryHead,
 )
 from engine.organisation import Directory
 
@@ -129,7 +129,7 @@ def _contents(session: Session, case: Case) -> dict[str, object]:
         "deadlines.json": [
             {"kind": d.kind, "label": d.label, "due_at": d.due_at, "status": d.status, "created_at": d.created_at,
              "resolved_at": d.resolved_at}
-            for d in session.scalars(select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id))],
+            for d in session.scalars(tracking.DEADLINES, {"case": case.id})],
         "actions.json": [
             {"id": a.id, "description": a.description, "owner": a.owner_id, "due_on": a.due_on,
              "follow_up_on": a.follow_up_on, "status": a.status, "created_at": a.created_at, "created_by": a.created_by}

@@ -37,8 +37,6 @@ STEP_ATTEMPTS = 3
 # Its unit comes along with the case: every check of who may read or work it asks for it.
 _CASE_BY_ID = select(Case).options(joinedload(Case.unit)).where(Case.id == bindparam("case"))
 _CASE_BY_DIARY_NUMBER = select(Case).options(joinedload(Case.unit)).where(Case.diary_number == bindparam("case"))
-_READY_TASKS = select(OpenTask).where(OpenTask.case_id == bindparam("case")).order_by(OpenTask.ready_since)
-_DEADLINES = select(Deadline).where(Deadline.case_id == bindparam("case")).order_by(Deadline.id)
 # Links both ways in one statement: those from this case first, then those to it. The case
 # joined is the other end of each link.
 _FROM_HERE = CaseLink.source_case_id == bindparam("case")
@@ -387,11 +385,11 @@ class CaseRunner:
 
     def _view(self, session: Session, case: Case, sight: Sight) -> CaseView:
         tasks = [ReadyTask(t.id, t.name, t.title, t.lane, t.ready_since)
-                 for t in session.scalars(_READY_TASKS, {"case": case.id})]
+                 for t in session.scalars(tracking.READY_TASKS, {"case": case.id})]
         if sight is not Sight.FULL:
             return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status,
                             case.received_on, case.version, sight, {}, tasks, [], [])
-        deadlines = list(session.scalars(_DEADLINES, {"case": case.id}))
+        deadlines = list(session.scalars(tracking.DEADLINES, {"case": case.id}))
         links = [(relation if from_here else f"{relation} (från)", diary_number)
                  for relation, from_here, diary_number in session.execute(_LINKS, {"case": case.id})]
         return CaseView(case.id, case.diary_number, case.case_type, case.unit_id, case.status, case.received_on,

@@ -20,9 +20,10 @@ from engine.organisation import Directory
 OPEN_DEADLINES = ("pending", "overdue")
 # A deadline whose case type names no reminders still fires its timer when due.
 DEFAULT_REMINDERS = (ReminderLevel("due", 0, ("assignee",)),)
-# What every step reads of its case: built once (engine/db.py).
-_TASKS_OF_CASE = select(OpenTask).where(OpenTask.case_id == bindparam("case"))
-_DEADLINES_OF_CASE = select(Deadline).where(Deadline.case_id == bindparam("case"))
+# A case's mirrored rows, read in every step and every read of a case: built once
+# (engine/db.py), with the case as the parameter `case`.
+READY_TASKS = select(OpenTask).where(OpenTask.case_id == bindparam("case")).order_by(OpenTask.ready_since)
+DEADLINES = select(Deadline).where(Deadline.case_id == bindparam("case")).order_by(Deadline.id)
 
 
 def sync(session: Session, case: Case, case_type: CaseType, workflow: BpmnWorkflow, diagram: Diagram,
@@ -38,7 +39,7 @@ def ready_user_tasks(workflow: BpmnWorkflow):
 
 def _sync_tasks(session, case, workflow, now):
     ready = {str(task.id): task for task in ready_user_tasks(workflow)}
-    existing = {row.id: row for row in session.scalars(_TASKS_OF_CASE, {"case": case.id})}
+    existing = {row.id: row for row in session.scalars(READY_TASKS, {"case": case.id})}
     for task_id, row in existing.items():
         if task_id not in ready:
             session.delete(row)
@@ -57,7 +58,7 @@ def _sync_deadlines(session, case, case_type, workflow, diagram, now, actor):
     Returns those that went overdue."""
     timers = {str(task.id): task for task in workflow.get_tasks(state=TaskState.WAITING | TaskState.COMPLETED)
               if task.task_spec.name in diagram.timers}
-    rows = {row.timer_id: row for row in session.scalars(_DEADLINES_OF_CASE, {"case": case.id})}
+    rows = {row.timer_id: row for row in session.scalars(DEADLINES, {"case": case.id})}
     for timer_id, task in timers.items():
         if timer_id not in rows:
             rows[timer_id] = _open_deadline(session, case, case_type, task, diagram.timers[task.task_spec.name],
