@@ -36,6 +36,8 @@ class Database:
         self._snapshot_engine = make_engine(url, echo=echo, read_only=True) if self.is_sqlite else \
             self.engine.execution_options(postgresql_readonly=True)
         self._snapshot_sessions = sessionmaker(self._snapshot_engine, expire_on_commit=False)
+        self._lookup_sessions = self._snapshot_sessions if self.is_sqlite else sessionmaker(
+            self.engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
         path = _sqlite_path(url)
         self._writers = _WriterQueue(Path(f"{path}.writers")) if path else None
 
@@ -54,6 +56,15 @@ class Database:
         """A read-only transaction. On SQLite it neither waits for the write lock nor holds it,
         so reads run beside a writer on the state it last committed; a write in it fails."""
         with self._snapshot_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def lookup(self) -> Iterator[Session]:
+        """For reads whose statements need not agree with one another, such as the token check
+        of every API request: on PostgreSQL each statement commits as it runs (autocommit),
+        sparing the round trips of BEGIN and COMMIT; on SQLite it is a snapshot. It must not
+        write (the SQLite snapshot refuses to)."""
+        with self._lookup_sessions() as session:
             yield session
 
     def upgrade(self) -> None:

@@ -52,7 +52,7 @@ def current_person() -> SignedIn | None:
 def _load(person_id: str | None) -> SignedIn | None:
     if not person_id:
         return None
-    with services().db.snapshot() as db_session:
+    with services().db.lookup() as db_session:
         person = db_session.get(Person, person_id)
         if person is None:
             return None

@@ -1,5 +1,5 @@
-"""Reads run on snapshots: they cannot write, they do not queue behind a writer on SQLite,
-and what they read reaches the access log before anything is returned."""
+"""Reads on SQLite run on snapshots: they cannot write and do not queue behind a writer.
+On both databases what they read reaches the access log before anything is returned."""
 import threading
 
 import pytest
@@ -26,6 +26,21 @@ def test_a_snapshot_refuses_to_write(services):
         session.add(Setting(key="written_in_a_unit_of_work", value={"value": 1}))
     with services.db.snapshot() as session:
         assert session.get(Setting, "written_in_a_unit_of_work").value == {"value": 1}
+
+
+def test_a_unit_of_work_after_a_lookup_is_still_one_transaction(services):
+    # On PostgreSQL a lookup runs its connection in autocommit; the pool must hand it on as a
+    # transaction again, or the half of a failed unit of work would stay written.
+    for attempt in range(3):
+        with services.db.lookup() as session:
+            assert session.get(Setting, "half_written") is None
+        with pytest.raises(RuntimeError):
+            with services.db.unit_of_work() as session:
+                session.add(Setting(key="half_written", value={"attempt": attempt}))
+                session.flush()
+                raise RuntimeError("the unit of work breaks off after its first write")
+    with services.db.snapshot() as session:
+        assert session.get(Setting, "half_written") is None
 
 
 def test_reads_are_logged_when_the_read_ends(cases, services, clock):

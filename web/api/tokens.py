@@ -17,7 +17,7 @@ def authenticate() -> None:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     person = None
     if scheme.lower() == "bearer" and token.strip():
-        with services().db.snapshot() as session:
+        with services().db.lookup() as session:
             person = accounts.person_for_token(session, token.strip())
     if person is None:
         abort(401, message="Ange en giltig API-nyckel: Authorization: Bearer <nyckel>.",
