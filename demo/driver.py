@@ -19,7 +19,7 @@ class Driver:
         return (self.clock.today() + timedelta(days=offset)).isoformat()
 
     def file(self, **overrides) -> str:
-        return self.runner.file_case(self.case_type, self.report(**overrides), self.reporter)
+        return self.runner.file_case(self.case_type, self.report(**overrides), self.reporter).diary_number
 
     def complete(self, case: str, task: str, **overrides):
         return self.runner.complete_task(case, task, self.form(task, **overrides), self.actors[task])

@@ -159,12 +159,6 @@ def list_tasks(db: Database, clock: Clock, person: str, page: int = 1, page_size
         return Page([InboxTask(*row) for row in rows], total, exact, page, page_size)
 
 
-def case_id(db: Database, diary_number: str) -> int:
-    """The id of a case by its diary number, to address it; nothing of the case is read."""
-    with history.reading(db) as session:
-        return session.scalar(select(Case.id).where(Case.diary_number == diary_number))
-
-
 def overview(db: Database, clock: Clock, person: str, case_type: str | None = None,
              unit: str | None = None) -> list[UnitOverview]:
     """Per unit, the open cases the person sees in full and how many of them are overdue,

@@ -187,8 +187,8 @@ def case_file(case_type, person, pairs, data_file, links):
         if not sep or not relation or not other:
             raise click.BadParameter(f"{link!r} ska skrivas RELATION=ÄRENDE", param_hint="--link")
         parsed.append((relation, other))
-    diary_number = services().runner.file_case(case_type, read_form(pairs, data_file), person, tuple(parsed))
-    click.echo(diary_number)
+    filed = services().runner.file_case(case_type, read_form(pairs, data_file), person, tuple(parsed))
+    click.echo(filed.diary_number)
 
 
 @case_group.command("show", help="Visa ett ärende (diarienummer eller id).")

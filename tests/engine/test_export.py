@@ -20,7 +20,7 @@ EXPECTED = {"manifest.json", "SHA256SUMS", "case.json", "history.json", "access_
 @pytest.fixture
 def notified_case(cases, runner):
     related = cases.file(unit="solgarden")
-    case = runner.file_case("lex_sarah", cases.report(), "anna", (("related", related),))
+    case = runner.file_case("lex_sarah", cases.report(), "anna", (("related", related),)).diary_number
     cases.walk(case, *SERIOUS_PATH[:7])  # up to and with the notification to IVO
     return case
 

@@ -85,6 +85,6 @@ def test_investigator_assignment_limits_the_investigation_to_that_person(cases, 
 
 def test_a_link_between_cases_is_seen_from_both_ends(cases, runner):
     first = cases.file()
-    second = runner.file_case("lex_sarah", cases.report(), "anna", links=(("related", first),))
+    second = runner.file_case("lex_sarah", cases.report(), "anna", links=(("related", first),)).diary_number
     assert runner.show_case(second, "erik").links == [("related", first)]
     assert runner.show_case(first, "erik").links == [("related (från)", second)]

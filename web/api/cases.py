@@ -49,11 +49,10 @@ def file_case(body):
     svc = services()
     links = tuple((link["relation"], link["case"]) for link in body["links"])
     try:
-        diary_number = svc.runner.file_case(body["case_type"], body["data"], person(), links)
+        filed = svc.runner.file_case(body["case_type"], body["data"], person(), links)
     except NotFound as error:  # the case type is checked already: it is a linked case that is missing
         abort(422, message=str(error), errors={"json": {"links": [str(error)]}})
-    filed = {"id": queries.case_id(svc.db, diary_number), "diary_number": diary_number}
-    return filed, 201, {"Location": url_for(".show_case", case_id=filed["id"])}
+    return filed, 201, {"Location": url_for(".show_case", case_id=filed.id)}
 
 
 @blp.route("/cases", methods=["GET"])

@@ -42,11 +42,11 @@ def submit():
         return _page(case_type, data, notice=refusal), 400
     clock = services().clock
     try:
-        diary_number = services().runner.file_case(CASE_TYPE, {**data, "received_on": clock.today().isoformat()},
-                                                   None)
+        filed = services().runner.file_case(CASE_TYPE, {**data, "received_on": clock.today().isoformat()}, None)
     except InvalidData as error:
         return _page(case_type, data, error.errors), 422
-    session["feedback_receipt"] = {"diary_number": diary_number, "reply_wanted": data.get("reply_wanted") == "true"}
+    session["feedback_receipt"] = {"diary_number": filed.diary_number,
+                                   "reply_wanted": data.get("reply_wanted") == "true"}
     return redirect(url_for(".receipt"))
 
 

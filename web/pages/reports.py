@@ -30,10 +30,10 @@ def new(case_type_id: str):
     if editing_rows:
         return _page(case_type, data)
     try:
-        diary_number = services().runner.file_case(case_type.id, data, current_person().id)
+        filed = services().runner.file_case(case_type.id, data, current_person().id)
     except InvalidData as error:
         return _page(case_type, data, error.errors), 422
-    session["report_receipt"] = {"diary_number": diary_number, "case_type": case_type.id}
+    session["report_receipt"] = {"diary_number": filed.diary_number, "case_type": case_type.id}
     return redirect(url_for(".receipt"))
 
 
