@@ -45,6 +45,14 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @property
+    def locks_at_begin(self) -> bool:
+        """Whether a unit of work holds the write lock of the whole database from its BEGIN
+        (SQLite's BEGIN IMMEDIATE), so that what only reads is better done on a snapshot before
+        it. PostgreSQL locks rows only as they are written, and readers never wait for writers:
+        there one transaction spares the round trips of two."""
+        return self.is_sqlite
+
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """One transaction: everything inside commits together or not at all."""

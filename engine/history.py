@@ -67,12 +67,12 @@ def reading(db: Database) -> Iterator[Session]:
     the block ends, before the caller gets anything, so if the log cannot be written, nothing
     read is returned.
 
-    On SQLite the block runs on a snapshot, which cannot write, and the log is written in a
-    short transaction of its own: readers do their work without the write lock and hold it
-    only for the log. On PostgreSQL, where readers never wait for writers, the log is written
-    in the reading transaction itself, sparing a second transaction's round trips on every
-    read; that a read does not write is then checked by the tests on SQLite."""
-    if not db.is_sqlite:
+    Where a unit of work locks the database at its BEGIN (SQLite, Database.locks_at_begin), the
+    block runs on a snapshot, which cannot write, and the log is written in a short transaction
+    of its own: readers do their work without the write lock and hold it only for the log.
+    Elsewhere (PostgreSQL) the log is written in the reading transaction itself; that a read
+    does not write is then checked by the tests on SQLite."""
+    if not db.locks_at_begin:
         with db.unit_of_work() as session:
             session.info[_UNWRITTEN_READS] = unwritten = []
             yield session

@@ -106,10 +106,9 @@ class CaseRunner:
         """File a report. `actor` None is the public, allowed only for public case types
         (complaints)."""
         # The diary counter is held from when the case is written (next_diary_number) to the
-        # commit, so the report is checked and its workflow run before. On SQLite a unit of work
-        # holds the write lock from its BEGIN, so that is done on a snapshot; PostgreSQL locks
-        # rows only as they are written, and one transaction spares the round trips of two.
-        if self.db.is_sqlite:
+        # commit, so the report is checked and its workflow run before; on a snapshot where the
+        # transaction would hold the write lock from its start (Database.locks_at_begin).
+        if self.db.locks_at_begin:
             with self.db.snapshot() as session:
                 filing = self._prepare_filing(session, case_type_id, data, actor)
             with self.db.unit_of_work() as session:
