@@ -226,11 +226,13 @@ def grouped_query_plan(db: Database, clock: FixedClock, period: ReportPeriod) ->
 
     with db.snapshot() as session:
         source = Source(session, period.spans(), scope_of(session, "fredrik"), clock.now())
-        event.listen(db.engine, "before_cursor_execute", catch)
+        # The snapshot's own engine: on SQLite, snapshots have connections of their own.
+        engine = session.get_bind()
+        event.listen(engine, "before_cursor_execute", catch)
         try:
             session.execute(grouped_query(source, "klagomal")).all()
         finally:
-            event.remove(db.engine, "before_cursor_execute", catch)
+            event.remove(engine, "before_cursor_execute", catch)
         statement, parameters = sent[-1]
         explain = "EXPLAIN QUERY PLAN" if db.is_sqlite else "EXPLAIN"
         rows = session.connection().exec_driver_sql(f"{explain} {statement}", parameters).all()
