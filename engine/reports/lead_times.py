@@ -7,7 +7,11 @@ is what the case records (the `deadlines` table: met, late, or still open).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass, replace
+from itertools import accumulate
+from statistics import fmean
 
 from sqlalchemy import case, func, or_, select
 
@@ -51,10 +55,11 @@ class LeadTimeTable:
     def compute(self, source: Source) -> Table:
         values = {}
         for stage in self.stages:
-            for span, count, mean, median, longest in _lead_times(source, stage):
-                values.update({(span, stage.label, "count"): count, (span, stage.label, "mean"): round(float(mean), 1),
-                               (span, stage.label, "median"): round(float(median), 1),
-                               (span, stage.label, "max"): int(longest)})
+            for span, days in _days_reached(source, stage).items():
+                values.update({(span, stage.label, "count"): days.count,
+                               (span, stage.label, "mean"): round(days.mean, 1),
+                               (span, stage.label, "median"): round(days.median, 1),
+                               (span, stage.label, "max"): days.longest})
         for span in range(len(source.spans)):
             for stage in self.stages:
                 values.setdefault((span, stage.label, "count"), 0)
@@ -62,21 +67,48 @@ class LeadTimeTable:
                      source.spans, values, columns=STATISTICS, totals=False, empty=None, note=self.note)
 
 
-def _lead_times(source: Source, stage: Stage):
-    """Per period: cases, mean days, median days and most days; the median by numbering each
-    period's cases in order of days and taking the middle one (or the two middle ones)."""
+@dataclass(frozen=True)
+class Days:
+    """How many cases took how many days: (days, cases) in order of days."""
+
+    counts: list[tuple[int, int]]
+
+    @property
+    def count(self) -> int:
+        return sum(cases for _, cases in self.counts)
+
+    @property
+    def mean(self) -> float:
+        return fmean([days for days, _ in self.counts], weights=[cases for _, cases in self.counts])
+
+    @property
+    def median(self) -> float:
+        """The middle case's days, or the mean of the two middle ones."""
+        reached = list(accumulate(cases for _, cases in self.counts))
+
+        def nth(n: int) -> int:  # the days of the n-th case (from 1) in order of days
+            return self.counts[bisect_left(reached, n)][0]
+
+        return (nth((self.count + 1) // 2) + nth((self.count + 2) // 2)) / 2
+
+    @property
+    def longest(self) -> int:
+        return self.counts[-1][0]
+
+
+def _days_reached(source: Source, stage: Stage) -> dict[int, Days]:
+    """Per period, the cases that reached the stage by their days from the report. The database
+    counts the cases per number of days (a few hundred numbers, however many cases), so that it
+    groups rather than sorts every case, and the statistics are worked out from those counts."""
     reached = getattr(CaseFacts, stage.column)
-    span = source.span()
-    days = source.days_between(CaseFacts.received_on, reached)
-    numbered = (select(span.label("span"), days.label("days"),
-                       func.row_number().over(partition_by=span, order_by=days).label("n"),
-                       func.count().over(partition_by=span).label("of"))
-                .where(*source.counted(stage.case_type), source.in_a_span(), reached.is_not(None)).subquery())
-    middle = or_(numbered.c.n == (numbered.c.of + 1) // 2, numbered.c.n == (numbered.c.of + 2) // 2)
-    return source.session.execute(
-        select(numbered.c.span, func.count(), func.avg(numbered.c.days),
-               func.avg(case((middle, numbered.c.days))), func.max(numbered.c.days))
-        .group_by(numbered.c.span)).all()
+    span, days = source.span(), source.days_between(CaseFacts.received_on, reached)
+    counts = defaultdict(list)
+    for index, taken, cases in source.session.execute(
+            select(span, days, func.count()).where(*source.counted(stage.case_type), source.in_a_span(),
+                                                   reached.is_not(None))
+            .group_by(span, days).order_by(span, days)):
+        counts[index].append((taken, cases))
+    return {index: Days(taken) for index, taken in counts.items()}
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ from engine.db import alembic_config
 from engine.errors import Forbidden, InvalidData
 from engine.models import AccessLogEntry, ActionCase, Case, CaseFacts, CaseMark
 from engine.reports import compile_report, facts
+from engine.reports.lead_times import Days
 from engine.reports.periods import ReportPeriod
 from workflows.statistics import COMPILATION, LEAD_TIMES, QUALITY_REPORT
 
@@ -338,6 +339,15 @@ def test_lead_times_and_deadlines_cell_by_cell(services, clock, filed):
         "Solgårdens särskilda boende": [*ZERO4, 1, 1, 0, 2],
         "Summa": [1, 1, 0, 2, 2, 2, 0, 4],
     }
+
+
+def test_lead_time_statistics_from_the_cases_counted_per_number_of_days():
+    # Six cases took 2, 2, 2, 5, 9 and 30 days: the middle two are the third and the fourth.
+    six = Days([(2, 3), (5, 1), (9, 1), (30, 1)])
+    assert (six.count, six.mean, six.median, six.longest) == (6, pytest.approx(50 / 6), 3.5, 30)
+    # Five cases took 2, 2, 2, 5 and 9 days: the middle one is the third.
+    five = Days([(2, 3), (5, 1), (9, 1)])
+    assert (five.count, five.mean, five.median, five.longest) == (5, 4.0, 2.0, 9)
 
 
 # -- the quality report ------------------------------------------------------------------------------
