@@ -8,11 +8,12 @@ requests (40% list, 30% get, 20% file, 10% complete a step) as fast as the answe
 by side: requests per second, latency, the CPU time per request of the workers, of PostgreSQL
 (when it runs on this machine) and of the clients, and the machine's load average before and
 after each run, because anything else running on the machine takes CPU from all three. The
-order 1, 2, 4 is repeated --rounds times and the best round of each is compared (the one least
-disturbed). The target of the issue: 4 workers at least 1.7 times as fast as 1, on a 2-core
-machine. One worker is bound by Python's GIL to about one core; more workers are bound by
-the cores left when PostgreSQL and the clients have had theirs, which the script prints as
-the ceiling the CPU cost allows.
+series is run --rounds times, in the order 1, 2, 4, then 4, 2, 1 and so on, so that a machine
+growing faster or slower during the benchmark favours neither end; the best run of each is
+compared (the one least disturbed). The target of the issue: 4 workers at least 1.7 times as
+fast as 1, on a 2-core machine. One worker is bound by Python's GIL to about one core; more
+workers are bound by the cores left when PostgreSQL and the clients have had theirs, which
+the script prints as the ceiling the CPU cost allows.
 
     python bench/scale.py --database-url postgresql+psycopg://user:pw@host/empty_database
                           [--open N] [--requests N] [--threads T] [--clients C] [--rounds R]
@@ -115,6 +116,11 @@ def measure(url: str, setup, warming, requests, workers: int, threads: int, clie
                load_before, os.getloadavg()[0])
 
 
+def series(rounds: int) -> list[int]:
+    """The worker counts of the runs in turn: 1, 2, 4, then 4, 2, 1, and so on."""
+    return [workers for round_ in range(rounds) for workers in (WORKERS if round_ % 2 == 0 else WORKERS[::-1])]
+
+
 def print_runs(runs: list[Run], best: dict[int, Run]) -> None:
     print(f"{'':>24}{'latency':>18}{'CPU ms per request':>32}{'load average':>26}")
     print(f"{'round':>5}{'workers':>9}{'requests/s':>12}{'p50 ms':>9}{'p95 ms':>9}{'workers':>9}{'PostgreSQL':>12}"
@@ -126,7 +132,7 @@ def print_runs(runs: list[Run], best: dict[int, Run]) -> None:
               f"{run.load_before:>9.1f}{run.load_after:>9.1f}")
     print()
     one = best[1].throughput
-    print("best round: " + "   ".join(f"{w} worker{'s' if w > 1 else ''} {best[w].throughput:.1f}/s "
+    print("best run: " + "   ".join(f"{w} worker{'s' if w > 1 else ''} {best[w].throughput:.1f}/s "
                                        f"({best[w].throughput / one:.2f}×)" for w in WORKERS))
     # One worker runs Python on one core at a time (the GIL); four share every core with
     # PostgreSQL and the clients.
@@ -151,7 +157,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=SERVER_SHAPE["postgresql"][1],
                         help=f"threads per worker (default {SERVER_SHAPE['postgresql'][1]})")
     parser.add_argument("--clients", type=int, default=16, help="client threads (default 16)")
-    parser.add_argument("--rounds", type=int, default=2, help="times the series 1, 2, 4 is run (default 2)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="times the series 1, 2, 4 is run, every other time backwards (default 2)")
     args = parser.parse_args(argv)
     if not args.database_url.startswith("postgresql"):
         parser.error("--database-url must name a PostgreSQL database")
@@ -166,12 +173,12 @@ def main(argv: list[str] | None = None) -> None:
         db.dispose()
     runs = []
     with tempfile.TemporaryDirectory(prefix="lexflow-bench-") as folder:
-        for n in range(args.rounds * len(WORKERS)):
+        for n, workers in enumerate(series(args.rounds)):
             # Each run completes steps of cases of its own: a step can be completed once.
             workable = iter(setup.workable[n * completes:(n + 1) * completes])
             warming = warm_up(setup, args.clients, workable)
             runs.append(measure(args.database_url, setup, warming, plan(setup, args.requests, workable, seed=n + 1),
-                                WORKERS[n % len(WORKERS)], args.threads, args.clients, postmaster,
+                                workers, args.threads, args.clients, postmaster,
                                 db.engine.url.database, Path(folder) / f"gunicorn-{n}.log"))
     best = {w: max((run for run in runs if run.workers == w), key=lambda run: run.throughput) for w in WORKERS}
 
