@@ -8,7 +8,8 @@ that this holds up at a million cases, on SQLite and on PostgreSQL.
 Setting up. A few dozen template cases are filed through the engine with the demo drivers
 (demo/*.py) at different steps: lex Sarah reports just filed, registered, investigated,
 assessed with several categories, decided and notified to IVO, closed as no missförhållande;
-complaints of every type; deviations at every risk level and route. The rest are copies made
+complaints of every type; deviations at every risk level and route; the reports and
+deviations about women, men, others and individuals of no gender given, in turn. The rest are copies made
 in SQL, set-based (INSERT ... SELECT over a generated series, in chunks): each copy is a
 template's case row (its workflow state and data included, so the cases table is as large as
 a real one), its facts, marks and deadlines, under its own id, in one of the demo units, with
@@ -40,6 +41,7 @@ import sys
 import time
 from datetime import date, datetime
 from importlib.metadata import version
+from itertools import cycle
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -57,7 +59,7 @@ from engine.db import Database  # noqa: E402
 from engine.diagrams import DiagramStore  # noqa: E402
 from engine.models import Case, CaseFacts, Unit  # noqa: E402
 from engine.reports import ReportDefinition, compile_report  # noqa: E402
-from engine.reports.compilations import grouped_query  # noqa: E402
+from engine.reports.compilations import FACT_COLUMNS, grouped_query  # noqa: E402
 from engine.reports.periods import ReportPeriod  # noqa: E402
 from engine.reports.scope import scope_of  # noqa: E402
 from engine.reports.source import Source  # noqa: E402
@@ -77,16 +79,17 @@ WEIGHTS = {"lex_sarah": 1, "klagomal": 2, "avvikelse": 3}
 
 def file_templates(runner: CaseRunner, clock: FixedClock) -> list[tuple[str, str]]:
     """Cases at different steps, filed through the engine: (case type, diary number)."""
+    genders = cycle((*workflows.lex_sarah.GENDERS, None))  # of the individual concerned, or none given
     sarah = lex_sarah.CaseDriver(runner, clock)
     path = lex_sarah.SERIOUS_PATH
-    filed = [sarah.file()]
+    filed = [sarah.file(affected_gender=next(genders))]
     for steps in (path[:2], path[:3], path[:5], path[:7]):
-        filed.append(sarah.file())
+        filed.append(sarah.file(affected_gender=next(genders)))
         sarah.walk(filed[-1], *steps)
-    filed.append(sarah.file(unit="solgarden"))
+    filed.append(sarah.file(unit="solgarden", affected_gender=next(genders)))
     sarah.walk(filed[-1], *path[:5], propose={"assessment": "misconduct", "categories": ["violence_abuse", "treatment"],
                                               "severity": 2, "probability": 2})
-    filed.append(sarah.file())
+    filed.append(sarah.file(affected_gender=next(genders)))
     sarah.walk(filed[-1], *path[:5], propose={"assessment": "no_misconduct", "categories": [], "action_plan": []})
     sarah.complete(filed[-1], "close_no_misconduct")
     templates = [("lex_sarah", number) for number in filed]
@@ -100,10 +103,10 @@ def file_templates(runner: CaseRunner, clock: FixedClock) -> list[tuple[str, str
         templates.append(("klagomal", number))
 
     deviations = avvikelse.DeviationDriver(runner, clock)
-    templates.append(("avvikelse", deviations.file()))
+    templates.append(("avvikelse", deviations.file(affected_gender=next(genders))))
     for category, severity, probability, route in (("fall", 1, 1, "local"), ("medication", 2, 2, "local"),
                                                    ("medication", 3, 2, "mas"), ("safety", 3, 3, "local")):
-        number = deviations.file()
+        number = deviations.file(affected_gender=next(genders))
         deviations.walk(number, "triage", *(("act",) if route == "local" else ()), triage={
             "category": category, "severity": severity, "probability": probability, "route": route})
         templates.append(("avvikelse", number))
@@ -139,7 +142,6 @@ def copy_cases(db: Database, templates: list[int], count: int) -> float:
         return f"c.received_on + (f.{column} - f.received_on)"
 
     steps = ("registered_on", "investigator_assigned_on", "decided_on", "ivo_notified_on", "answered_on", "assessed_on")
-    facts = ("feedback_type", "submitter_category", "assessment", "risk_level", "route")
     statements = [
         f"""{prefix} INSERT INTO cases (id, diary_number, case_type, unit_id, status, received_on, reported_by,
             concerns_person_id, diagram_version_id, state, data, assignees, version, created_at, updated_at, closed_at)
@@ -147,9 +149,10 @@ def copy_cases(db: Database, templates: list[int], count: int) -> float:
             t.concerns_person_id, t.diagram_version_id, t.state, t.data, t.assignees, t.version, t.created_at,
             t.updated_at, t.closed_at FROM copies c JOIN cases t ON t.id = c.template""",
         f"""{prefix} INSERT INTO case_facts (case_id, case_type, unit_id, received_on, concerns_person_id,
-            {', '.join(facts)}, category_count, {', '.join(steps)})
+            {', '.join(FACT_COLUMNS)}, category_count, {', '.join(steps)})
             SELECT c.id, f.case_type, c.unit_id, c.received_on, f.concerns_person_id,
-            {', '.join(f'f.{name}' for name in facts)}, f.category_count, {', '.join(moved(name) for name in steps)}
+            {', '.join(f'f.{name}' for name in FACT_COLUMNS)}, f.category_count,
+            {', '.join(moved(name) for name in steps)}
             FROM copies c JOIN case_facts f ON f.case_id = c.template""",
         f"""{prefix} INSERT INTO case_marks (case_id, category, case_type, unit_id, received_on, concerns_person_id)
             SELECT c.id, m.category, m.case_type, c.unit_id, c.received_on, m.concerns_person_id

@@ -40,8 +40,8 @@ class DeviationDriver(Driver):
 
 def file_demo_cases(runner, clock) -> list[str]:
     driver = DeviationDriver(runner, clock)
-    new = driver.file()
-    to_mas = driver.file(what_happened="Brukaren fick fel insulindos vid kvällsbesöket.")
+    new = driver.file(affected_gender="woman")
+    to_mas = driver.file(what_happened="Brukaren fick fel insulindos vid kvällsbesöket.", affected_gender="man")
     driver.complete(to_mas, "triage", route="mas", severity=3, probability=2)
     acting = driver.file(unit="solgarden", health_care=False, what_happened="Larmet på rum 12 fungerade inte.")
     driver.complete(acting, "triage", category="safety", severity=3, probability=3)

@@ -69,10 +69,12 @@ SERIOUS_PATH = ("protect", "register", "assign_investigator", "investigate", "pr
 def file_demo_cases(runner, clock) -> list[str]:
     """A handful of cases at different steps, so a new user has something to look at."""
     driver = CaseDriver(runner, clock)
-    just_filed = driver.file()
-    investigating = driver.file(unit="solgarden", what_happened="Brukaren föll i duschen och larmet fungerade inte.")
+    just_filed = driver.file(affected_gender="woman")
+    investigating = driver.file(unit="solgarden", what_happened="Brukaren föll i duschen och larmet fungerade inte.",
+                                affected_gender="man")
     driver.walk(investigating, *SERIOUS_PATH[:3])
-    deciding = driver.file(what_happened="Läkemedel gavs till fel brukare vid kvällsbesöket.")
+    deciding = driver.file(what_happened="Läkemedel gavs till fel brukare vid kvällsbesöket.",
+                           affected_gender="woman")
     driver.walk(deciding, *SERIOUS_PATH[:5])
     closed = driver.file(what_happened="Nyckel till brukarens bostad saknades efter besöket.")
     driver.walk(closed, *SERIOUS_PATH[:4])

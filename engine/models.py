@@ -414,7 +414,7 @@ class CaseFacts(Base):
     __tablename__ = "case_facts"
     __table_args__ = (
         Index("ix_case_facts_counts", "case_type", "unit_id", "concerns_person_id", "feedback_type",
-              "submitter_category", "assessment", "risk_level", "route", "category_count", "received_on",
+              "submitter_category", "assessment", "risk_level", "route", "gender", "category_count", "received_on",
               "registered_on", "investigator_assigned_on", "decided_on", "ivo_notified_on", "answered_on",
               "assessed_on"),
     )
@@ -429,6 +429,7 @@ class CaseFacts(Base):
     assessment: Mapped[str | None] = mapped_column(String(32))
     risk_level: Mapped[str | None] = mapped_column(String(16))
     route: Mapped[str | None] = mapped_column(String(32))
+    gender: Mapped[str | None] = mapped_column(String(16))  # of the individual the report concerns
     category_count: Mapped[int] = mapped_column(Integer)  # how many categories it is marked with (case_marks)
     registered_on: Mapped[date | None] = mapped_column(Date)
     investigator_assigned_on: Mapped[date | None] = mapped_column(Date)

@@ -38,6 +38,7 @@ class ReportSchema(FormSchema):
     noticed_on = fields.Date(required=True, metadata={"label": "När upptäcktes det?"})
     received_on = fields.Date(required=True, metadata={"label": "Rapportdatum"})
     affected_individual = text(required=False, max_length=100, metadata={"label": "Berörd enskild (pseudonym)"})
+    affected_gender = choice(lex_sarah.GENDERS, load_default=None, metadata={"label": "Den enskildes kön"})
     immediate_actions = text(required=False, metadata={"label": "Åtgärder som redan vidtagits"})
     health_care = Boolean(load_default=False, metadata={"label": "Gäller det hälso- och sjukvård (HSL)?"})
     concerns_person = fields.String(load_default=None, metadata={"label": "Medarbetare som avvikelsen gäller"})
@@ -86,6 +87,8 @@ def lex_sarah_report(case_data: dict) -> dict:
         "noticed_on": report["noticed_on"],
         "received_on": decision["decided_on"],
         "affected_individual": decision["affected_individual"],
+        # Deviations reported before the gender was asked have none.
+        "affected_gender": report.get("affected_gender"),
         "immediate_actions": report["immediate_actions"],
         "reporter_name": decision["reporter_name"],
         "reporter_role": "medarbetare",
@@ -105,6 +108,7 @@ def report_from_lex_sarah(case_data: dict) -> dict:
         "noticed_on": report["noticed_on"],
         "received_on": decision["decided_on"],
         "affected_individual": report["affected_individual"],
+        "affected_gender": report.get("affected_gender"),  # lex Sarah reports filed before it was asked have none
         "immediate_actions": "\n\n".join(part for part in (report["immediate_actions"], protection["actions_taken"])
                                           if part),
         "concerns_person": report["concerns_person"],
@@ -138,5 +142,6 @@ CASE_TYPE = CaseType(
         "risk_level": ("triage.risk_level",),
         "categories": ("triage.category",),
         "route": ("triage.route",),
+        "gender": ("report.affected_gender",),
     },
 )

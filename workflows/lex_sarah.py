@@ -45,6 +45,8 @@ PROBABILITY = {1: "Mycket liten", 2: "Liten", 3: "Stor", 4: "Mycket stor"}
 ENTRY_KINDS = {"fact": "Faktum", "assessment": "Bedömning"}
 IVO_CHANNELS = {"e_service": "IVO:s e-tjänst", "post": "Post"}
 INFORMED_WHOM = {"individual": "Den enskilde", "representative": "Företrädare"}
+# Of the individual a report concerns, for statistics split by gender (shared/domain.md §6).
+GENDERS = {"woman": "Kvinna", "man": "Man", "other": "Annat"}
 
 DEADLINES = {
     "registration": Period(1, "working_days"),
@@ -88,6 +90,7 @@ class ReportSchema(FormSchema):
     noticed_on = fields.Date(required=True, metadata={"label": "När upptäcktes det?"})
     received_on = fields.Date(required=True, metadata={"label": "Rapportdatum"})
     affected_individual = text(max_length=100, metadata={"label": "Berörd enskild (pseudonym)"})
+    affected_gender = choice(GENDERS, load_default=None, metadata={"label": "Den enskildes kön"})
     immediate_actions = text(required=False, metadata={"label": "Åtgärder som redan vidtagits"})
     reporter_name = text(max_length=200, metadata={"label": "Rapportörens namn"})
     reporter_role = choice(REPORTER_ROLES, required=True, metadata={"label": "Rapportörens roll"})
@@ -320,6 +323,7 @@ CASE_TYPE = CaseType(
         "investigator_assigned_on": ("assign_investigator.assigned_on",),
         "assessment": ("propose.assessment",),
         "risk_level": ("propose.risk_level",),
+        "gender": ("report.affected_gender",),
         "categories": ("propose.categories",),
         # A report that is no missförhållande is decided when it is closed.
         "decided_on": ("decide.decided_on", "close_no_misconduct.decided_on"),

@@ -20,6 +20,7 @@ LEX_SARAH_CATEGORY = Dimension("category", "Kategori", lex_sarah.CATEGORIES)
 DEVIATION_CATEGORY = Dimension("category", "Kategori", avvikelse.CATEGORIES)
 RISK_LEVEL = Dimension("risk_level", "Risknivå", lex_sarah.RISK_LEVELS, missing=NOT_ASSESSED)
 ROUTE = Dimension("route", "Hantering", avvikelse.ROUTES, missing=NOT_ASSESSED)
+GENDER = Dimension("gender", "Den enskildes kön", lex_sarah.GENDERS, missing="Ej angivet")
 CASE_TYPE = Dimension("case_type", "Ärendetyp", {"avvikelse": "Avvikelser", "lex_sarah": "Lex Sarah",
                                                  "klagomal": "Synpunkter och klagomål"})
 
@@ -42,6 +43,15 @@ LEX_SARAH_BY_CATEGORY = MarkTable(
     note="En rapport med flera kategorier räknas i varje kategori: markeringarna kan vara fler än rapporterna.")
 DEVIATIONS_BY_UNIT_AND_RISK = CountTable(
     "deviations_by_unit_and_risk_level", "Avvikelser per enhet och risknivå", ("avvikelse",), UNIT, RISK_LEVEL)
+# Split by the gender of the individual concerned, as the report gives it. A complaint names
+# no individual, so it has none.
+GENDER_NOTE = "Kön på den enskilde som ärendet gäller, som det angavs i rapporten."
+LEX_SARAH_BY_UNIT_AND_GENDER = CountTable(
+    "lex_sarah_by_unit_and_gender", "Lex Sarah-rapporter per enhet och den enskildes kön", ("lex_sarah",), UNIT,
+    GENDER, note=GENDER_NOTE)
+DEVIATIONS_BY_UNIT_AND_GENDER = CountTable(
+    "deviations_by_unit_and_gender", "Avvikelser per enhet och den enskildes kön", ("avvikelse",), UNIT, GENDER,
+    note=GENDER_NOTE)
 
 LEX_SARAH_LEAD_TIMES = LeadTimeTable("lex_sarah_lead_times", "Ledtider för lex Sarah-rapporter", stages=(
     Stage("Registrering", "lex_sarah", "registered_on"),
@@ -68,8 +78,9 @@ OVERDUE_BY_UNIT = OverdueTable("overdue_by_unit", "Ärenden med överskriden fri
 
 COMPILATION = ReportDefinition("compilation", "Sammanställning till nämnden", sections=(
     Section("Synpunkter och klagomål", (FEEDBACK_BY_UNIT_AND_TYPE, FEEDBACK_BY_UNIT_AND_SUBMITTER)),
-    Section("Lex Sarah", (LEX_SARAH_BY_UNIT, LEX_SARAH_BY_DEPARTMENT, LEX_SARAH_BY_CATEGORY)),
-    Section("Avvikelser", (DEVIATIONS_BY_UNIT_AND_RISK,)),
+    Section("Lex Sarah", (LEX_SARAH_BY_UNIT, LEX_SARAH_BY_DEPARTMENT, LEX_SARAH_BY_CATEGORY,
+                          LEX_SARAH_BY_UNIT_AND_GENDER)),
+    Section("Avvikelser", (DEVIATIONS_BY_UNIT_AND_RISK, DEVIATIONS_BY_UNIT_AND_GENDER)),
 ))
 
 LEAD_TIMES = ReportDefinition("lead_times", "Ledtider och frister", sections=(

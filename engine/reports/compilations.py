@@ -22,7 +22,7 @@ from engine.reports.tables import Key, Label, Table
 UNIT_COLUMN, DEPARTMENT_COLUMN, CASE_TYPE_COLUMN = "unit_id", "department", "case_type"
 # The facts a case is counted by; the grouped query groups by all of them (a case type leaves
 # the others empty), in the order of ix_case_facts_counts.
-FACT_COLUMNS = ("feedback_type", "submitter_category", "assessment", "risk_level", "route")
+FACT_COLUMNS = ("feedback_type", "submitter_category", "assessment", "risk_level", "route", "gender")
 GROUPS = ("unit_id", "concerns_person_id", *FACT_COLUMNS, "category_count")
 
 

@@ -42,6 +42,7 @@ def report(anna: Page, screenshot) -> str:
     anna.locator("#f-noticed_on").fill("2026-11-19")  # before it happened: refused
     anna.locator("#f-received_on").fill("2026-11-20")
     anna.locator("#f-affected_individual").fill("Brukare A")
+    anna.locator("#f-affected_gender").select_option(label="Kvinna")
     anna.locator("#f-immediate_actions").fill("Sjuksköterskan tillkallades.")
     anna.locator("#f-reporter_role").get_by_label("Medarbetare").check()
     screenshot(anna, "lex-sarah-01-report-form")
@@ -59,6 +60,7 @@ def report(anna: Page, screenshot) -> str:
     expect(anna.locator("#f-occurred_on")).to_have_value("2026-11-20")
     expect(anna.locator("#f-received_on")).to_have_value("2026-11-20")
     expect(anna.locator("#f-affected_individual")).to_have_value("Brukare A")
+    expect(anna.locator("#f-affected_gender")).to_have_value("woman")
     expect(anna.locator("#f-immediate_actions")).to_have_value("Sjuksköterskan tillkallades.")
     expect(anna.locator("#f-reporter_role").get_by_label("Medarbetare")).to_be_checked()
     screenshot(anna, "lex-sarah-02-report-error")
@@ -104,6 +106,9 @@ def register(rita: Page, diary_number: str, screenshot) -> None:
     finish(card)
 
     expect_done(rita, "Rita Nilsson", "Registrera rapporten slutförd")
+    report_section = rita.get_by_role("region", name="Rapport om missförhållande")
+    expect(report_section.locator(".data > div", has=rita.locator("dt", has_text="Den enskildes kön"))
+           .locator("dd")).to_have_text("Kvinna")
     expect(facts(rita, "Aktuellt steg")).to_have_text("Utse utredare")
     expect(deadline(rita, "Registreringsfrist")).to_contain_text("Hållen")
     expect(deadline(rita, "Frist för utredare")).to_contain_text("I tid")

@@ -13,22 +13,22 @@ Complaints (klagomal):
   K5 2026-11-20 not stated/relative SG, registered 11-23 (answer still in time)
   K6 2025-04-30 complaint/other HN, answered 05-02 (in time)
 Lex Sarah:
-  L1 2026-01-15 HN registered 01-16, investigator 01-20, serious (neglect, service delivery; 4x2
-     kritisk), decided 02-10, IVO notified 02-12
-  L2 2026-04-30 SG registered 05-04, investigator 05-08, no missförhållande (1x1 låg), decided 05-15
+  L1 2026-01-15 HN about a woman, registered 01-16, investigator 01-20, serious (neglect, service
+     delivery; 4x2 kritisk), decided 02-10, IVO notified 02-12
+  L2 2026-04-30 SG about a man, registered 05-04, investigator 05-08, no missförhållande (1x1 låg), decided 05-15
   L3 2026-05-01 LE registered 05-04, investigator 05-06, missförhållande (violence; 2x2 medium)
   L4 2025-02-01 HN never registered
-  L5 2025-04-01 DV registered 04-02, investigator 04-03, påtaglig risk (treatment, legal
+  L5 2025-04-01 DV about a woman, registered 04-02, investigator 04-03, påtaglig risk (treatment, legal
      certainty, other; 2x3 medium)
   L6 2026-03-01 HN about erik (the unit's enhetschef), never registered
-  L7 2026-01-07 SG, opened from deviation A5, never registered
+  L7 2026-01-07 SG, opened from deviation A5 (so about a man), never registered
 Deviations (avvikelse):
-  A1 2026-04-30 HN medication 2x2 medium, handled locally, acted on (its action: in progress)
+  A1 2026-04-30 HN about a woman, medication 2x2 medium, handled locally, acted on (its action: in progress)
   A2 2026-05-01 HN fall 1x1 låg, locally
-  A3 2026-03-15 SG medication 3x3 kritisk, to MAS
+  A3 2026-03-15 SG about someone of another gender, medication 3x3 kritisk, to MAS
   A4 2025-01-10 LE not assessed
-  A5 2026-01-02 SG safety 4x1 kritisk, to lex Sarah (L7) on 01-07
-The action of L1's plan is done; that of L3's plan not started.
+  A5 2026-01-02 SG about a man, safety 4x1 kritisk, to lex Sarah (L7) on 01-07
+The other reports give no gender. The action of L1's plan is done; that of L3's plan not started.
 """
 from __future__ import annotations
 
@@ -85,13 +85,13 @@ def filed(runner, clock, services):
         return file(complaints, received, steps, feedback_type=feedback_type, submitter_category=submitter,
                     unit=unit)
 
-    def report(received, unit, concerns=None, steps=()):
+    def report(received, unit, concerns=None, gender=None, steps=()):
         return file(sarah, received, steps, noticed_on=received, occurred_on=received, unit=unit,
-                    concerns_person=concerns)
+                    concerns_person=concerns, affected_gender=gender)
 
-    def deviation(received, unit, health_care=True, steps=()):
+    def deviation(received, unit, health_care=True, gender=None, steps=()):
         return file(deviations, received, steps, noticed_on=received, occurred_on=received, unit=unit,
-                    health_care=health_care)
+                    health_care=health_care, affected_gender=gender)
 
     found = {}
     found["K1"] = complaint("2026-04-30", "complaint", "relative", "hemtjanst-norr", steps=[
@@ -106,11 +106,11 @@ def filed(runner, clock, services):
     found["K6"] = complaint("2025-04-30", "complaint", "other", "hemtjanst-norr", steps=[
         ("2025-05-02", "register", {"unit": "hemtjanst-norr"}), ("2025-05-02", "answer", {})])
 
-    found["L1"] = report("2026-01-15", "hemtjanst-norr", steps=[
+    found["L1"] = report("2026-01-15", "hemtjanst-norr", gender="woman", steps=[
         ("2026-01-15", "protect", {}), ("2026-01-16", "register", {}), ("2026-01-20", "assign_investigator", {}),
         ("2026-02-05", "investigate", {}), ("2026-02-05", "propose", {}), ("2026-02-10", "decide", {}),
         ("2026-02-12", "notify_ivo", {})])
-    found["L2"] = report("2026-04-30", "solgarden", steps=[
+    found["L2"] = report("2026-04-30", "solgarden", gender="man", steps=[
         ("2026-04-30", "protect", {}), ("2026-05-04", "register", {}), ("2026-05-08", "assign_investigator", {}),
         ("2026-05-12", "investigate", {}),
         ("2026-05-12", "propose", {"assessment": "no_misconduct", "categories": [], "action_plan": [],
@@ -122,21 +122,21 @@ def filed(runner, clock, services):
         ("2026-05-10", "propose", {"assessment": "misconduct", "categories": ["violence_abuse"],
                                    "severity": 2, "probability": 2})])
     found["L4"] = report("2025-02-01", "hemtjanst-norr")
-    found["L5"] = report("2025-04-01", "daglig-verksamhet", steps=[
+    found["L5"] = report("2025-04-01", "daglig-verksamhet", gender="woman", steps=[
         ("2025-04-01", "protect", {}), ("2025-04-02", "register", {}), ("2025-04-03", "assign_investigator", {}),
         ("2025-04-10", "investigate", {}),
         ("2025-04-10", "propose", {"assessment": "risk_of_misconduct", "severity": 2, "probability": 3,
                                    "categories": ["treatment", "legal_certainty", "other"]})])
     found["L6"] = report("2026-03-01", "hemtjanst-norr", concerns="erik")
 
-    found["A1"] = deviation("2026-04-30", "hemtjanst-norr", steps=[
+    found["A1"] = deviation("2026-04-30", "hemtjanst-norr", gender="woman", steps=[
         ("2026-04-30", "triage", {}), ("2026-04-30", "act", {})])
     found["A2"] = deviation("2026-05-01", "hemtjanst-norr", steps=[
         ("2026-05-02", "triage", {"category": "fall", "severity": 1, "probability": 1})])
-    found["A3"] = deviation("2026-03-15", "solgarden", steps=[
+    found["A3"] = deviation("2026-03-15", "solgarden", gender="other", steps=[
         ("2026-03-16", "triage", {"severity": 3, "probability": 3, "route": "mas"})])
     found["A4"] = deviation("2025-01-10", "lss-bostad-eken")
-    found["A5"] = deviation("2026-01-02", "solgarden", health_care=False, steps=[
+    found["A5"] = deviation("2026-01-02", "solgarden", health_care=False, gender="man", steps=[
         ("2026-01-05", "triage", {"category": "safety", "severity": 4, "probability": 1, "route": "lex_sarah"}),
         ("2026-01-07", "escalate", {})])
     found["L7"] = next(other for relation, other in runner.show_case(found["A5"], "fredrik").links)
@@ -222,6 +222,24 @@ def test_the_compilation_of_t1_in_two_years_cell_by_cell(services, clock, filed)
         "Hemtjänst Norr": [*ZERO5, 0, 1, 0, 0, 1],
         "Solgårdens särskilda boende": [*ZERO5, 0, 0, 2, 0, 2],
         "Summa": [0, 0, 0, 1, 1, 0, 1, 2, 0, 3],
+    }
+    # L7 has the gender of the deviation it was opened from (A5).
+    genders = ["Kvinna", "Man", "Annat", "Ej angivet", "Summa"]
+    assert rows(report, "lex_sarah_by_unit_and_gender") == {
+        None: [f"{period} {label}" for period in ("T1 2025", "T1 2026") for label in genders],
+        "Daglig verksamhet Ljuset": [1, 0, 0, 0, 1, *ZERO5],
+        "LSS-bostad Eken": [*ZERO5, *ZERO5],
+        "Hemtjänst Norr": [0, 0, 0, 1, 1, 1, 0, 0, 1, 2],
+        "Solgårdens särskilda boende": [*ZERO5, 0, 2, 0, 0, 2],
+        "Summa": [1, 0, 0, 1, 2, 1, 2, 0, 1, 4],
+    }
+    assert rows(report, "deviations_by_unit_and_gender") == {
+        None: [f"{period} {label}" for period in ("T1 2025", "T1 2026") for label in genders],
+        "Daglig verksamhet Ljuset": [*ZERO5, *ZERO5],
+        "LSS-bostad Eken": [0, 0, 0, 1, 1, *ZERO5],
+        "Hemtjänst Norr": [*ZERO5, 1, 0, 0, 0, 1],
+        "Solgårdens särskilda boende": [*ZERO5, 0, 1, 1, 0, 2],
+        "Summa": [0, 0, 0, 1, 1, 1, 1, 1, 0, 3],
     }
 
 
