@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from workflows.lex_sarah import ASSESSMENTS, CATEGORIES, ENTRY_KINDS, PROBABILITY, REPORTER_ROLES, SEVERITY
+from workflows.lex_sarah import ASSESSMENTS, CATEGORIES, ENTRY_KINDS, GENDERS, PROBABILITY, REPORTER_ROLES, SEVERITY
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,9 @@ def notification(diary_number: str, data: dict, provider: Provider) -> Document:
                 ("Rapporterades", report["received_on"]),
                 ("Rapportör", f"{report['reporter_name']} ({REPORTER_ROLES[report['reporter_role']]})")],
                 text=[report["what_happened"]]),
-            Section("Den enskilde", facts=[("Berörd enskild (pseudonymiserad)", report["affected_individual"])],
+            Section("Den enskilde", facts=[("Berörd enskild (pseudonymiserad)", report["affected_individual"]),
+                                           # Reports filed before the form asked for it have none.
+                                           ("Kön", GENDERS.get(report.get("affected_gender"), "Ej angivet"))],
                     text=[investigation["consequences"]] if investigation.get("consequences") else []),
             Section("Kategori", text=[", ".join(CATEGORIES[c] for c in proposal["categories"])]),
             Section("Åtgärder", sections=[

@@ -20,7 +20,7 @@ def sections(document):
 
 
 def test_the_notification_is_prefilled_from_the_case(cases, runner, services):
-    case = cases.file()
+    case = cases.file(affected_gender="man")
     view = cases.walk(case, *SERIOUS_PATH[:7])
     document = notification(case, view.data, provider(services))
     parts = sections(document)
@@ -29,7 +29,7 @@ def test_the_notification_is_prefilled_from_the_case(cases, runner, services):
                            "Åtgärder", "Bedömning", "Utredningen", "Sändning"]
     assert ("Verksamhet där missförhållandet inträffade", "Hemtjänst Norr") in parts["Vårdgivare och verksamhet"].facts
     assert ("Namn", "Anders Ek") in parts["Kontaktperson"].facts
-    assert parts["Den enskilde"].facts == [("Berörd enskild (pseudonymiserad)", "Brukare A")]
+    assert parts["Den enskilde"].facts == [("Berörd enskild (pseudonymiserad)", "Brukare A"), ("Kön", "Man")]
     assert parts["Kategori"].text == ["Försummelse, Brister i genomförande av insats"]
     assert ("Bedömning", "Allvarligt missförhållande") in parts["Bedömning"].facts
     assert ("Risknivå", "kritisk") in parts["Bedömning"].facts
@@ -42,8 +42,9 @@ def test_the_notification_is_prefilled_from_the_case(cases, runner, services):
 def test_before_sending_the_notification_says_how_to_send_it(cases, services):
     case = cases.file()
     view = cases.walk(case, *SERIOUS_PATH[:6])
-    sending = sections(notification(case, view.data, provider(services)))["Sändning"]
-    assert sending.facts == [] and "IVO:s e-tjänst" in sending.text[0]
+    parts = sections(notification(case, view.data, provider(services)))
+    assert parts["Sändning"].facts == [] and "IVO:s e-tjänst" in parts["Sändning"].text[0]
+    assert ("Kön", "Ej angivet") in parts["Den enskilde"].facts  # the report gave none
 
 
 def test_the_investigation_report_has_the_prescribed_sections(cases, services):
