@@ -127,13 +127,14 @@ class DeadlineTable:
     def compute(self, source: Source) -> Table:
         rank = case(*((_outcome(source, outcome), index) for index, outcome in enumerate(PRECEDENCE)))
         # Each case's outcome, from its deadlines of the kind in case order (ix_deadlines_kind_case_id);
-        # then the cases counted, by period and outcome.
+        # then, each case's facts looked up by their key, the cases counted by period and outcome.
         per_case = (select(Deadline.case_id, func.min(rank).label("outcome")).where(Deadline.kind == self.kind)
                     .group_by(Deadline.case_id).subquery())
         span = source.span()
         counts = {(index, PRECEDENCE[outcome], None): count for index, outcome, count in source.session.execute(
             select(span, per_case.c.outcome, func.count()).join(CaseFacts, CaseFacts.case_id == per_case.c.case_id)
-            .where(*source.counted(self.case_type), source.in_a_span()).group_by(span, per_case.c.outcome))}
+            .where(*source.counted(self.case_type, looked_up=True), source.in_a_span())
+            .group_by(span, per_case.c.outcome))}
         table = Table(self.key, self.title, self.row_title, OUTCOMES, source.spans, counts, note=self.note)
         shares = tuple(_share(table, span) for span in range(len(source.spans)))
         return replace(table, extra_rows=((self.share_label, shares),))

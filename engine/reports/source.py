@@ -32,7 +32,8 @@ class Source:
     def counted(self, *case_types: str, counted=CaseFacts, looked_up: bool = False) -> list[ColumnElement[bool]]:
         """The rows of case_facts (or case_marks) counted: of these case types, received within
         the periods, in the person's scope. `looked_up`: the rows are looked up case by case
-        from a smaller table (the actions), so the index must not lead the query instead."""
+        from another table (the actions; a kind of deadline, case by case), so the index must
+        not lead the query instead."""
         case_type, received = counted.case_type, counted.received_on
         if looked_up and self.session.get_bind().dialect.name == "sqlite":
             # SQLite keeps no statistics: a unary + (its idiom for this) keeps it from the index.
