@@ -264,7 +264,8 @@ def main(argv: list[str] | None = None) -> None:
         persisted_timing = run_persisted(db, driver, report_text, args.cases)
         bare_timing = run_bare(bare, driver, report_text, args.cases)
         sizes = measure_sizes(db, driver, bare, report_text)
-        print_results(args.cases, db, persisted_timing, bare_timing, sizes, count_diagram_versions(db, diagrams.current[CASE_TYPE]))
+        print_results(args.cases, db, persisted_timing, bare_timing, sizes,
+                      count_diagram_versions(db, diagrams.current[CASE_TYPE]))
 
 
 if __name__ == "__main__":

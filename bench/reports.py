@@ -8,15 +8,15 @@ that this holds up at a million cases, on SQLite and on PostgreSQL.
 Setting up. A few dozen template cases are filed through the engine with the demo drivers
 (demo/*.py) at different steps: lex Sarah reports just filed, registered, investigated,
 assessed with several categories, decided and notified to IVO, closed as no missförhållande;
-complaints of every type; deviations at every risk level and route; the reports and
-deviations about women, men, others and individuals of no gender given, in turn. The rest are copies made
+complaints of every type; deviations at every risk level and route; the reports and deviations
+about women, men, others and individuals of no gender given, in turn. The rest are copies made
 in SQL, set-based (INSERT ... SELECT over a generated series, in chunks): each copy is a
-template's case row (its workflow state and data included, so the cases table is as large as
-a real one), its facts, marks and deadlines, under its own id, in one of the demo units, with
-a report date spread over 2024-01-01 to 2026-11-22 and the dates of its steps moved with it.
-About a fifth are lex Sarah reports, a third complaints and the rest deviations. On
-PostgreSQL the new rows are vacuumed and analyzed afterwards, as autovacuum would; SQLite is
-left as lexflow leaves it (no ANALYZE).
+template's case row (its workflow state and data included, so the cases table is as large as a
+real one), its facts, marks and deadlines, under its own id, in one of the demo units, with a
+report date spread over 2024-01-01 to 2026-11-22 and the dates of its steps moved with it.
+About a fifth are lex Sarah reports, a third complaints and the rest deviations. On PostgreSQL
+the new rows are vacuumed and analyzed afterwards, as autovacuum would; SQLite is left as
+lexflow leaves it (no ANALYZE).
 
 It then times, as the förvaltningschef (every unit), the median of several runs after one
 untimed run:

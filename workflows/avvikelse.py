@@ -108,7 +108,8 @@ def report_from_lex_sarah(case_data: dict) -> dict:
         "noticed_on": report["noticed_on"],
         "received_on": decision["decided_on"],
         "affected_individual": report["affected_individual"],
-        "affected_gender": report.get("affected_gender"),  # lex Sarah reports filed before it was asked have none
+        # Lex Sarah reports filed before the gender was asked have none.
+        "affected_gender": report.get("affected_gender"),
         "immediate_actions": "\n\n".join(part for part in (report["immediate_actions"], protection["actions_taken"])
                                           if part),
         "concerns_person": report["concerns_person"],
